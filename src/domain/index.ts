@@ -1,0 +1,6 @@
+export * from './dates.js';
+export * from './frames.js';
+export * from './kinds.js';
+export * from './states.js';
+export * from './types.js';
+export * from './uri.js';
