@@ -1,0 +1,224 @@
+// The action log: every call that changes something becomes an action, with its own log, that can be canceled
+// while it runs (when its operation allows) and retried once it ended. Backends report progress through handles.
+import { randomUUID } from 'node:crypto';
+import { objectUri, toRfc2822, type Action, type ActionState } from '../domain/index.js';
+import type { ActionHandle, LogSink, Subscription } from './backend.js';
+import { badRequest, notFound } from './errors.js';
+
+export interface ActionRequest {
+  namespace: string;
+  user: string;
+  name: string;
+  method: string;
+  path: string;
+  object: string;
+  ip: string;
+  userAgent: string;
+  isUserAction: boolean;
+}
+
+/** Runs (or runs again, on retry) the operation an action stands for. Throws ApiError when it may not run now. */
+export type Runner = (handle: ActionHandle) => void;
+
+interface ActionRecord {
+  wire: Action;
+  namespace: string;
+  logs: { text: string; time: number }[];
+  listeners: Set<LogSink>;
+  cancelRequested: boolean;
+  /** Whether the create event went out: changes before that are folded into it. */
+  published: boolean;
+  runner: Runner | null;
+}
+
+const FINAL: readonly ActionState[] = ['Success', 'Failed', 'Canceled'];
+const MAX_ACTIONS = 20_000;
+const MAX_LOG_LINES = 2_000;
+
+export type ActionPublisher = (namespace: string, action: 'create' | 'update', wire: Action) => void;
+
+export class ActionLog {
+  private readonly records = new Map<string, ActionRecord>();
+
+  constructor(private readonly publish: ActionPublisher, private readonly now: () => number = Date.now) {}
+
+  /**
+   * Starts an action and runs its operation. The create event is published once the runner returned, so that a
+   * synchronous operation appears once, already finished. Throws what the runner throws, after recording the
+   * action as Failed.
+   */
+  run(request: ActionRequest, runner: Runner, retriable = true): Action {
+    const uuid = randomUUID();
+    const record: ActionRecord = {
+      wire: {
+        resource_uri: objectUri('action', null, uuid),
+        uuid,
+        object: request.object,
+        action: request.name,
+        method: request.method,
+        path: request.path,
+        user: request.user,
+        user_agent: request.userAgent,
+        start_date: toRfc2822(this.now()),
+        end_date: null,
+        state: 'In progress',
+        ip: request.ip,
+        location: request.ip.startsWith('127.') || request.ip === '::1' ? 'Localhost' : 'Unknown',
+        is_user_action: request.isUserAction,
+        can_be_canceled: false,
+        can_be_retried: false,
+      },
+      namespace: request.namespace,
+      logs: [],
+      listeners: new Set(),
+      cancelRequested: false,
+      published: false,
+      runner: retriable ? runner : null,
+    };
+    this.records.set(uuid, record);
+    this.trim();
+    try {
+      runner(this.handle(record));
+    } catch (error) {
+      this.settle(record, 'Failed', error instanceof Error ? error.message : String(error));
+      this.publishCreate(record);
+      throw error;
+    }
+    this.publishCreate(record);
+    return record.wire;
+  }
+
+  get(uuid: string): ActionRecord | undefined {
+    return this.records.get(uuid);
+  }
+
+  /** Actions in the given namespaces, oldest first. */
+  list(namespaces: ReadonlySet<string>): Action[] {
+    const out: Action[] = [];
+    for (const record of this.records.values()) if (namespaces.has(record.namespace)) out.push(record.wire);
+    return out;
+  }
+
+  namespaceOf(uuid: string): string | undefined {
+    return this.records.get(uuid)?.namespace;
+  }
+
+  cancel(uuid: string): Action {
+    const record = this.mustGet(uuid);
+    const { state } = record.wire;
+    if (state === 'Pending') {
+      this.settle(record, 'Canceled', 'Canceled before it started');
+    } else if (state === 'In progress' && record.wire.can_be_canceled) {
+      record.cancelRequested = true;
+      this.setState(record, 'Canceling');
+      this.appendLog(record, 'Cancel requested; stopping at the next step');
+    } else {
+      throw badRequest(`Action ${uuid} cannot be canceled in state ${state}` +
+        (state === 'In progress' ? ' (this operation cannot stop part-way)' : ''));
+    }
+    return record.wire;
+  }
+
+  retry(uuid: string): Action {
+    const record = this.mustGet(uuid);
+    if (!FINAL.includes(record.wire.state) || !record.runner) {
+      throw badRequest(`Action ${uuid} cannot be retried in state ${record.wire.state}` +
+        (record.runner ? '' : ' (this kind of action cannot be retried)'));
+    }
+    const before = { ...record.wire };
+    Object.assign(record.wire, {
+      state: 'In progress', end_date: null, can_be_canceled: false, can_be_retried: false,
+      start_date: toRfc2822(this.now()),
+    });
+    record.cancelRequested = false;
+    try {
+      record.runner(this.handle(record));
+    } catch (error) {
+      // Not allowed now (the object's state moved on): the action is left exactly as it was.
+      Object.assign(record.wire, before);
+      throw error;
+    }
+    this.appendLog(record, 'Retried');
+    this.publish(record.namespace, 'update', record.wire);
+    return record.wire;
+  }
+
+  /** The action's log: the last `tail` lines, then (with follow) new lines until the action ends. */
+  logs(uuid: string, tail: number, follow: boolean, sink: LogSink): Subscription {
+    const record = this.mustGet(uuid);
+    for (const entry of record.logs.slice(-tail || record.logs.length)) {
+      sink.line({ log: entry.text, streamType: 'stdout', time: entry.time });
+    }
+    if (!follow || FINAL.includes(record.wire.state)) {
+      sink.end(follow ? `action ${record.wire.state}` : 'end of log');
+      return { close() {} };
+    }
+    record.listeners.add(sink);
+    return { close: () => record.listeners.delete(sink) };
+  }
+
+  private mustGet(uuid: string): ActionRecord {
+    const record = this.records.get(uuid);
+    if (!record) throw notFound(`Action ${uuid} not found`);
+    return record;
+  }
+
+  private handle(record: ActionRecord): ActionHandle {
+    const log = this; // the handle is a plain object whose methods call back into this log
+    const active = () => !FINAL.includes(record.wire.state);
+    return {
+      uri: record.wire.resource_uri,
+      log: (line) => log.appendLog(record, line),
+      succeed: () => active() && log.settle(record, 'Success', 'Done'),
+      fail: (message) => active() && log.settle(record, 'Failed', `Failed: ${message}`),
+      canceled: () => active() && log.settle(record, 'Canceled', 'Canceled'),
+      setCancelable: (cancelable) => {
+        if (record.wire.can_be_canceled === cancelable || !active()) return;
+        record.wire.can_be_canceled = cancelable;
+        if (record.published) log.publish(record.namespace, 'update', record.wire);
+      },
+      get cancelRequested() {
+        return record.cancelRequested;
+      },
+      setObject: (uri) => {
+        record.wire.object = uri;
+      },
+    };
+  }
+
+  private settle(record: ActionRecord, state: ActionState, message: string): void {
+    record.wire.end_date = toRfc2822(this.now());
+    record.wire.can_be_canceled = false;
+    record.wire.can_be_retried = record.runner !== null;
+    this.appendLog(record, message);
+    this.setState(record, state);
+    for (const sink of record.listeners) sink.end(`action ${state}`);
+    record.listeners.clear();
+  }
+
+  private setState(record: ActionRecord, state: ActionState): void {
+    record.wire.state = state;
+    if (record.published) this.publish(record.namespace, 'update', record.wire);
+  }
+
+  private publishCreate(record: ActionRecord): void {
+    record.published = true;
+    this.publish(record.namespace, 'create', record.wire);
+  }
+
+  private appendLog(record: ActionRecord, text: string): void {
+    const entry = { text, time: this.now() };
+    record.logs.push(entry);
+    if (record.logs.length > MAX_LOG_LINES) record.logs.shift();
+    for (const sink of record.listeners) sink.line({ log: text, streamType: 'stdout', time: entry.time });
+  }
+
+  /** Keeps memory bounded under churn: the oldest finished actions go first. */
+  private trim(): void {
+    if (this.records.size <= MAX_ACTIONS) return;
+    for (const [uuid, record] of this.records) {
+      if (this.records.size <= MAX_ACTIONS * 0.9) break;
+      if (FINAL.includes(record.wire.state)) this.records.delete(uuid);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// The Docker Cloud API server: REST and Stream routes over one HTTP listener, in front of a Backend.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ActionLog } from './actions.js';
+import type { Accounts } from './auth.js';
+import type { Backend, Subscription } from './backend.js';
+import { EventsHub } from './events-hub.js';
+import { RateLimiter } from './rate-limit.js';
+import { RestApi } from './rest.js';
+import { StreamApi } from './streams.js';
+import { TriggerStore } from './triggers.js';
+
+export interface ApiServerOptions {
+  backend: Backend;
+  accounts: Accounts;
+  /** Requests per second per user; 0 disables the limit. */
+  rateLimit: number;
+}
+
+export class ApiServer {
+  readonly hub = new EventsHub();
+  readonly actions: ActionLog;
+  readonly triggers = new TriggerStore();
+  private readonly http: Server;
+  private readonly streams: StreamApi;
+  private readonly backendSubscription: Subscription;
+
+  constructor(readonly options: ApiServerOptions) {
+    const { backend, accounts } = options;
+    const resolve = (uri: string) => backend.getByUri(uri);
+    this.actions = new ActionLog((namespace, action, wire) =>
+      this.hub.publish(namespace, 'action', action, wire as never, resolve));
+    this.backendSubscription = backend.subscribe((change) => {
+      this.hub.publish(change.namespace, change.kind, change.action, change.object, resolve);
+      if (change.kind === 'service' && change.object['state'] === 'Terminated') {
+        this.triggers.deleteForService(change.object.resource_uri);
+      }
+    });
+    const rest = new RestApi({
+      backend, accounts, actions: this.actions, triggers: this.triggers, limiter: new RateLimiter(options.rateLimit),
+    });
+    this.streams = new StreamApi({ backend, accounts, actions: this.actions, hub: this.hub });
+    this.http = createServer((req, res) => void rest.handle(req, res));
+    this.http.keepAliveTimeout = 65_000;
+    this.http.on('upgrade', (req, socket, head) => this.streams.handleUpgrade(req, socket, head));
+  }
+
+  /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
+  listen(port: number, host: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        const address = this.http.address() as AddressInfo;
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        resolve(`http://${shownHost}:${address.port}`);
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.backendSubscription.close();
+    this.streams.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.options.backend.close();
+  }
+}

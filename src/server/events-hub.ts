@@ -1,0 +1,88 @@
+// The events hub: turns backend changes and action changes into Stream API events and fans them out to the
+// subscribers of the namespaces they belong to, each with its own filters. Each event is serialized once.
+import { randomUUID } from 'node:crypto';
+import { KINDS, toIso8601, type CloudEvent, type EventType, type KindName, type WireObject } from '../domain/index.js';
+
+export interface EventFilter {
+  types?: ReadonlySet<string>;
+  object?: string;
+  /** Matches when any of these is among the event's parents. */
+  parents?: ReadonlySet<string>;
+}
+
+export interface EventSubscriber {
+  namespace: string;
+  filter: EventFilter;
+  send(text: string): void;
+}
+
+export type Resolve = (uri: string) => WireObject | undefined;
+
+export class EventsHub {
+  private readonly byNamespace = new Map<string, Set<EventSubscriber>>();
+  /** Events published since start, for benchmarks and health. */
+  published = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  subscribe(subscriber: EventSubscriber): () => void {
+    let set = this.byNamespace.get(subscriber.namespace);
+    if (!set) this.byNamespace.set(subscriber.namespace, (set = new Set()));
+    set.add(subscriber);
+    return () => set!.delete(subscriber);
+  }
+
+  subscriberCount(): number {
+    let n = 0;
+    for (const set of this.byNamespace.values()) n += set.size;
+    return n;
+  }
+
+  /** Publishes a change of an evented kind; other kinds (catalogue, triggers, repositories) have no events. */
+  publish(namespace: string, kind: KindName, action: CloudEvent['action'], object: WireObject, resolve: Resolve): void {
+    const spec = KINDS[kind];
+    if (!spec.evented) return;
+    this.published++;
+    const subscribers = this.byNamespace.get(namespace);
+    if (!subscribers || subscribers.size === 0) return;
+    const event: CloudEvent = {
+      type: kind as EventType,
+      action,
+      parents: parentsOf(kind, object, resolve),
+      resource_uri: object.resource_uri,
+      state: String(object['state'] ?? ''),
+      uuid: randomUUID(),
+      datetime: toIso8601(this.now()),
+    };
+    let text: string | undefined;
+    for (const subscriber of subscribers) {
+      if (!matches(subscriber.filter, event)) continue;
+      text ??= JSON.stringify(event);
+      subscriber.send(text);
+    }
+  }
+}
+
+/** The event's parents, by the reference's hierarchy table, following URI fields (see KindSpec.parents). */
+export function parentsOf(kind: KindName, object: WireObject, resolve: Resolve): string[] {
+  const parents: string[] = [];
+  for (const path of KINDS[kind].parents) {
+    let current: WireObject | undefined = object;
+    let uri: string | undefined;
+    for (const field of path) {
+      const value: unknown = current?.[field];
+      uri = typeof value === 'string' && value !== '' ? value : undefined;
+      current = uri ? resolve(uri) : undefined;
+      if (!uri) break;
+    }
+    if (uri) parents.push(uri);
+  }
+  return parents;
+}
+
+function matches(filter: EventFilter, event: CloudEvent): boolean {
+  if (filter.types && !filter.types.has(event.type)) return false;
+  if (filter.object && filter.object !== event.resource_uri) return false;
+  if (filter.parents && !event.parents.some((p) => filter.parents!.has(p))) return false;
+  return true;
+}

@@ -1,0 +1,320 @@
+// The REST routes: authentication, namespaces, dispatch to list/get/create/update/terminate/operations, actions
+// and triggers. Everything backend-specific happens behind the Backend interface.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  KINDS, allows, parsePath, type KindName, type KindSpec, type Operation, type ParsedPath, type WireObject,
+} from '../domain/index.js';
+import type { ActionLog, ActionRequest, Runner } from './actions.js';
+import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js';
+import type { ActionHandle, Backend } from './backend.js';
+import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
+import { ApiError, badRequest, methodNotAllowed, notFound } from './errors.js';
+import { clientIp, readJsonBody, sendError, sendJson } from './http-util.js';
+import {
+  parseNodeClusterCreate, parseNodeClusterUpdate, parseNodeUpdate, parseRepositoryCreate, parseRepositoryUpdate,
+  parseServiceCreate, parseServiceUpdate, parseStackCreate, parseStackUpdate, parseTriggerCreate,
+} from './inputs.js';
+import { listPage } from './listing.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { TriggerStore } from './triggers.js';
+
+export interface RestContext {
+  backend: Backend;
+  accounts: Accounts;
+  actions: ActionLog;
+  triggers: TriggerStore;
+  limiter: RateLimiter;
+}
+
+const CREATE_PARSERS: Partial<Record<KindName, (body: JsonObject) => unknown>> = {
+  nodecluster: parseNodeClusterCreate,
+  stack: parseStackCreate,
+  service: (body) => parseServiceCreate(body),
+  repository: parseRepositoryCreate,
+};
+const UPDATE_PARSERS: Partial<Record<KindName, (body: JsonObject) => unknown>> = {
+  nodecluster: parseNodeClusterUpdate,
+  node: parseNodeUpdate,
+  stack: parseStackUpdate,
+  service: (body) => parseServiceUpdate(body),
+  repository: parseRepositoryUpdate,
+};
+const TERMINABLE = new Set<KindName>(['nodecluster', 'node', 'stack', 'service', 'container', 'repository']);
+/** POST operations on objects, by the path segment that names them. */
+const POST_OPERATIONS = new Set<Operation>(['start', 'stop', 'redeploy', 'scale', 'deploy', 'docker-upgrade', 'health-check']);
+const VERBS: Record<string, string> = {
+  create: 'Create', update: 'Update', terminate: 'Terminate', start: 'Start', stop: 'Stop', redeploy: 'Redeploy',
+  scale: 'Scale', deploy: 'Deploy', 'docker-upgrade': 'Upgrade Docker', 'health-check': 'Health Check',
+};
+
+/** What one request is about, once authenticated and parsed. */
+interface Request {
+  req: IncomingMessage;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  user: string;
+  namespace: string;
+  parsed: ParsedPath;
+  body: Json | undefined;
+}
+
+export class RestApi {
+  constructor(private readonly ctx: RestContext) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const result = await this.route(req);
+      sendJson(res, result.status, result.body, result.headers);
+    } catch (error) {
+      if (error instanceof ApiError) sendError(res, error);
+      else {
+        console.error('dctop serve: internal error on', req.method, req.url, error);
+        sendJson(res, 500, { error: 'Internal server error' });
+      }
+    }
+  }
+
+  private async route(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const parsed = parsePath(path);
+    if (!parsed) throw notFound(`No such endpoint: ${url.pathname}`);
+
+    // Trigger calls carry no credentials: the trigger's UUID in the path is the secret.
+    if (parsed.kind === 'service' && parsed.rest[0] === 'trigger' && parsed.rest[2] === 'call') {
+      if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      return this.callTrigger(req, parsed, path);
+    }
+
+    const user = authenticate(this.ctx.accounts, req.headers.authorization);
+    if (!user) throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
+    const wait = this.ctx.limiter.take(user);
+    if (wait > 0) throw new ApiError(429, `Too many requests; retry in ${wait} s`, { 'Retry-After': String(wait) });
+
+    const namespace = parsed.namespace ?? user;
+    if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such endpoint: ${url.pathname}`);
+    const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJsonBody(req) : undefined;
+    const r: Request = { req, method, path, query: url.searchParams, user, namespace, parsed, body };
+
+    if (parsed.kind === 'events') throw badRequest('The events stream is a websocket endpoint: connect with Upgrade: websocket');
+    if (parsed.kind === 'token') {
+      if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      return this.createToken(r);
+    }
+    const spec = KINDS[parsed.kind];
+    if (parsed.pk.length === 0) return this.collection(r, spec);
+    const pkLength = spec.pkSegments === 'rest' ? parsed.pk.length : spec.pkSegments;
+    if (parsed.pk.length < pkLength) throw notFound(`No ${spec.label.toLowerCase()} at ${url.pathname}`);
+    if (spec.kind === 'service' && parsed.rest[0] === 'trigger') return this.triggerRoutes(r);
+    if (parsed.rest.length === 0) return this.object(r, spec);
+    return this.subresource(r, spec);
+  }
+
+  // ── collections ────────────────────────────────────────────────────────────────────────────────────
+
+  private collection(r: Request, spec: KindSpec) {
+    if (r.method === 'GET') {
+      const all = spec.kind === 'action'
+        ? this.ctx.actions.list(new Set(namespacesOf(this.ctx.accounts, r.user)))
+        : this.ctx.backend.list(spec.kind, spec.namespaced ? r.namespace : null);
+      const resolve = (uri: string) => this.ctx.backend.getByUri(uri);
+      return { status: 200, body: listPage(spec, all as readonly WireObject[], r.query, r.path, resolve) };
+    }
+    const parse = CREATE_PARSERS[spec.kind];
+    if (!parse) throw methodNotAllowed(r.method, ['GET']);
+    if (r.method !== 'POST') throw methodNotAllowed(r.method, ['GET', 'POST']);
+    const input = parse(requireObject(r.body));
+    let created: WireObject | undefined;
+    const action = this.runAction(r, spec, 'create', r.path, (handle) => {
+      created = this.ctx.backend.create(spec.kind as 'service', r.namespace, input as never, handle);
+      handle.setObject(created.resource_uri);
+    }, false);
+    return { status: 201, body: created, headers: actionHeader(action.resource_uri) };
+  }
+
+  // ── objects ────────────────────────────────────────────────────────────────────────────────────────
+
+  private object(r: Request, spec: KindSpec) {
+    const object = this.mustGet(r, spec);
+    switch (r.method) {
+      case 'GET':
+        return { status: 200, body: object };
+      case 'PATCH':
+      case 'PUT': {
+        const parse = UPDATE_PARSERS[spec.kind];
+        if (!parse) break;
+        const input = parse(requireObject(r.body ?? {}));
+        return this.mutate(r, spec, object, 'update', (handle) =>
+          this.ctx.backend.update(spec.kind as 'service', r.namespace, r.parsed.pk, input as never, handle));
+      }
+      case 'DELETE':
+        if (!TERMINABLE.has(spec.kind)) break;
+        return this.mutate(r, spec, object, 'terminate', (handle) =>
+          this.ctx.backend.terminate(spec.kind, r.namespace, r.parsed.pk, handle));
+      default:
+        break;
+    }
+    const allowed = ['GET'];
+    if (UPDATE_PARSERS[spec.kind]) allowed.push('PATCH');
+    if (TERMINABLE.has(spec.kind)) allowed.push('DELETE');
+    throw methodNotAllowed(r.method, allowed);
+  }
+
+  private subresource(r: Request, spec: KindSpec) {
+    const [op, ...extra] = r.parsed.rest;
+    if (extra.length > 0) throw notFound(`No such endpoint: ${r.path}`);
+    if (spec.kind === 'stack' && op === 'export') {
+      if (r.method !== 'GET') throw methodNotAllowed(r.method, ['GET']);
+      this.mustGet(r, spec);
+      return { status: 200, body: this.ctx.backend.exportStack(r.namespace, r.parsed.pk) };
+    }
+    if (op === 'logs' || op === 'exec') {
+      throw badRequest(`${op} is a Stream API endpoint: connect with a websocket (Upgrade: websocket)`);
+    }
+    if (spec.kind === 'action' && (op === 'cancel' || op === 'retry')) {
+      if (r.method !== 'POST') throw methodNotAllowed(r.method, ['POST']);
+      this.mustGet(r, spec);
+      const uuid = r.parsed.pk[0]!;
+      const action = op === 'cancel' ? this.ctx.actions.cancel(uuid) : this.ctx.actions.retry(uuid);
+      return { status: op === 'retry' ? 202 : 200, body: action, headers: actionHeader(action.resource_uri) };
+    }
+    const operation = op as Operation;
+    if (!POST_OPERATIONS.has(operation) || !(operation in spec.operations)) throw notFound(`No such endpoint: ${r.path}`);
+    if (r.method !== 'POST') throw methodNotAllowed(r.method, ['POST']);
+    const object = this.mustGet(r, spec);
+    const reuse = r.query.get('reuse_volumes');
+    const params = reuse === null ? {} : { reuseVolumes: toBool(reuse) ?? true };
+    return this.mutate(r, spec, object, operation, (handle) =>
+      this.ctx.backend.operate(spec.kind, r.namespace, r.parsed.pk, operation, params, handle));
+  }
+
+  /** An operation on an existing object: refused whole when the object's state does not allow it. */
+  private mutate(r: Request, spec: KindSpec, object: WireObject, op: Operation, run: (h: ActionHandle) => WireObject) {
+    let result: WireObject = object;
+    const action = this.runAction(r, spec, op, object.resource_uri, (handle) => {
+      checkState(spec, object, op);
+      result = run(handle);
+    });
+    // An operation that finished before we answer is 200; one still running is 202 Accepted.
+    const finished = action.state === 'Success' || action.state === 'Failed';
+    return { status: finished ? 200 : 202, body: result, headers: actionHeader(action.resource_uri) };
+  }
+
+  private runAction(r: Request, spec: KindSpec, op: string, object: string, runner: Runner, retriable = true) {
+    const request: ActionRequest = {
+      namespace: r.namespace,
+      user: r.user,
+      name: `${spec.label} ${VERBS[op] ?? op}`,
+      method: r.method,
+      path: r.path,
+      object,
+      ip: clientIp(r.req),
+      userAgent: String(r.req.headers['user-agent'] ?? ''),
+      isUserAction: true,
+    };
+    return this.ctx.actions.run(request, runner, retriable);
+  }
+
+  private mustGet(r: Request, spec: KindSpec): WireObject {
+    if (spec.kind === 'action') {
+      const uuid = r.parsed.pk[0]!;
+      const record = this.ctx.actions.get(uuid);
+      if (!record || !namespacesOf(this.ctx.accounts, r.user).includes(record.namespace)) {
+        throw notFound(`Action ${uuid} not found`);
+      }
+      return record.wire as unknown as WireObject;
+    }
+    const object = this.ctx.backend.get(spec.kind, spec.namespaced ? r.namespace : null, r.parsed.pk);
+    if (!object) throw notFound(`${spec.label} ${r.parsed.pk.join('/')} not found`);
+    return object;
+  }
+
+  // ── triggers and tokens ────────────────────────────────────────────────────────────────────────────
+
+  private triggerRoutes(r: Request) {
+    const service = this.mustGet(r, KINDS.service);
+    const [, uuid, ...extra] = r.parsed.rest;
+    const triggers = this.ctx.triggers;
+    if (extra.length > 0) throw notFound(`No such endpoint: ${r.path}`);
+    if (uuid === undefined) {
+      if (r.method === 'GET') {
+        const resolve = (uri: string) => this.ctx.backend.getByUri(uri);
+        const all = triggers.list(service.resource_uri) as unknown as WireObject[];
+        return { status: 200, body: listPage(KINDS.trigger, all, r.query, r.path, resolve) };
+      }
+      if (r.method !== 'POST') throw methodNotAllowed(r.method, ['GET', 'POST']);
+      const input = parseTriggerCreate(requireObject(r.body ?? {}));
+      let trigger: WireObject | undefined;
+      const action = this.runAction(r, KINDS.trigger, 'create', service.resource_uri, (handle) => {
+        trigger = triggers.create(r.namespace, service.resource_uri, input.name, input.operation) as unknown as WireObject;
+        handle.setObject(trigger.resource_uri);
+        handle.succeed();
+      }, false);
+      return { status: 201, body: trigger, headers: actionHeader(action.resource_uri) };
+    }
+    const record = triggers.get(service.resource_uri, uuid);
+    if (!record) throw notFound(`Trigger ${uuid} not found`);
+    if (r.method === 'GET') return { status: 200, body: record.trigger };
+    if (r.method !== 'DELETE') throw methodNotAllowed(r.method, ['GET', 'DELETE']);
+    const action = this.runAction(r, KINDS.trigger, 'terminate', record.trigger.resource_uri, (handle) => {
+      triggers.delete(uuid);
+      handle.succeed();
+    }, false);
+    return { status: 200, body: record.trigger, headers: actionHeader(action.resource_uri) };
+  }
+
+  private callTrigger(req: IncomingMessage, parsed: ParsedPath, path: string) {
+    const [, uuid, , count, ...extra] = parsed.rest;
+    const record = uuid ? this.ctx.triggers.find(uuid) : undefined;
+    const service = record ? this.ctx.backend.getByUri(record.serviceUri) : undefined;
+    if (!record || !service || parsed.pk[0] !== service['uuid'] || extra.length > 0) {
+      throw notFound('Trigger not found');
+    }
+    const scaleBy = count === undefined ? 1 : toInt(count, 1, 100);
+    if (scaleBy === undefined) throw badRequest(`Invalid scale-up count '${count}': expected 1 to 100`);
+    const op: Operation = record.trigger.operation === 'SCALEUP' ? 'scale' : 'redeploy';
+    const pk = [String(service['uuid'])];
+    const request: ActionRequest = {
+      namespace: record.namespace, user: record.namespace, name: `Service ${VERBS[op]}`, method: 'POST', path,
+      object: service.resource_uri, ip: clientIp(req), userAgent: String(req.headers['user-agent'] ?? ''),
+      isUserAction: false,
+    };
+    let result: WireObject = service;
+    const action = this.ctx.actions.run(request, (handle) => {
+      checkState(KINDS.service, service, op);
+      result = this.ctx.backend.operate('service', record.namespace, pk, op, op === 'scale' ? { scaleBy } : {}, handle);
+    });
+    return { status: 202, body: result, headers: actionHeader(action.resource_uri) };
+  }
+
+  private createToken(r: Request) {
+    let token: { token: string; command: string } | undefined;
+    const action = this.runAction(r, KINDS.node, 'create', r.path, (handle) => {
+      token = this.ctx.backend.createNodeToken(r.namespace);
+      handle.succeed();
+    }, false);
+    return { status: 201, body: token, headers: actionHeader(action.resource_uri) };
+  }
+}
+
+function checkState(spec: KindSpec, object: WireObject, op: Operation): void {
+  const state = String(object['state'] ?? '');
+  if (spec.states.length === 0 || allows(spec.operations, op, state)) return;
+  const allowedIn = spec.operations[op] ?? [];
+  throw badRequest(
+    `Cannot ${op} ${spec.label.toLowerCase()} '${String(object['name'] ?? object['uuid'])}' while it is ${state}` +
+      (allowedIn.length ? `; allowed when ${allowedIn.join(', ')}` : ''),
+  );
+}
+
+function requireObject(body: Json | undefined): JsonObject {
+  if (body === undefined) return {};
+  if (!isObject(body)) throw badRequest('The request body must be a JSON object');
+  return body;
+}
+
+function actionHeader(uri: string): Record<string, string> {
+  return { 'X-DockerCloud-Action-URI': uri };
+}

@@ -1,0 +1,182 @@
+// The Stream API: websockets for events, logs (container, service, action) and exec. Authentication happens on the
+// handshake: a bad credential is an HTTP 401 there, so that clients stop retrying.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { KINDS, parsePath, type ExecOutputFrame, type LogFrame, type ParsedPath } from '../domain/index.js';
+import type { ActionLog } from './actions.js';
+import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js';
+import type { Backend, LogLine, LogSink, Subscription } from './backend.js';
+import { toBool, toInt } from './body.js';
+import { ApiError, notFound } from './errors.js';
+import type { EventsHub } from './events-hub.js';
+
+export interface StreamContext {
+  backend: Backend;
+  accounts: Accounts;
+  actions: ActionLog;
+  hub: EventsHub;
+}
+
+/** A subscriber this far behind (bytes queued) is cut off; it reconnects and resyncs rather than eat memory. */
+const MAX_BUFFERED = 32 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+export const DEFAULT_TAIL = 300;
+
+export class StreamApi {
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly ctx: StreamContext) {
+    // Server-side liveness: a socket that did not answer the previous ping is gone.
+    const alive = new WeakSet<WebSocket>();
+    this.wss.on('connection', (ws) => {
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
+    });
+    this.heartbeat = setInterval(() => {
+      for (const ws of this.wss.clients) {
+        if (!alive.has(ws)) ws.terminate();
+        else {
+          alive.delete(ws);
+          ws.ping();
+        }
+      }
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const parsed = parsePath(url.pathname);
+      if (!parsed) throw notFound(`No such stream: ${url.pathname}`);
+      const user = authenticate(this.ctx.accounts, req.headers.authorization, url.searchParams);
+      if (!user) throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
+      const namespace = parsed.namespace ?? user;
+      if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such stream: ${url.pathname}`);
+      const open = this.route(parsed, url.searchParams, user, namespace);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.wss.emit('connection', ws, req);
+        open(ws);
+      });
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 500;
+      const message = error instanceof ApiError ? error.message : 'Internal server error';
+      rejectHandshake(socket, status, message);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+
+  /** Validates the request before the handshake completes, and returns what to do with the open socket. */
+  private route(parsed: ParsedPath, query: URLSearchParams, user: string, namespace: string): (ws: WebSocket) => void {
+    const [op, ...extra] = parsed.rest;
+    if (parsed.kind === 'events' && parsed.pk.length === 0 && parsed.rest.length === 0) {
+      return (ws) => this.events(ws, namespace, query);
+    }
+    if (extra.length > 0 || parsed.pk.length !== 1) throw notFound('No such stream');
+    const uuid = parsed.pk[0]!;
+    const tail = toInt(query.get('tail'), 0, 100_000) ?? DEFAULT_TAIL;
+    const follow = toBool(query.get('follow') ?? 'true') ?? true;
+    const options = { tail, follow };
+    const { backend } = this.ctx;
+    if (parsed.kind === 'container' && (op === 'logs' || op === 'exec')) {
+      if (!backend.get('container', namespace, [uuid])) throw notFound(`Container ${uuid} not found`);
+      if (op === 'exec') return (ws) => this.exec(ws, namespace, uuid, query.get('command') || 'sh');
+      return (ws) => pipeLogs(ws, (sink) => backend.containerLogs(namespace, uuid, options, sink), false);
+    }
+    if (parsed.kind === 'service' && op === 'logs') {
+      if (!backend.get('service', namespace, [uuid])) throw notFound(`Service ${uuid} not found`);
+      return (ws) => pipeLogs(ws, (sink) => backend.serviceLogs(namespace, uuid, options, sink), false);
+    }
+    if (parsed.kind === 'action' && op === 'logs') {
+      const owner = this.ctx.actions.namespaceOf(uuid);
+      if (!owner || !namespacesOf(this.ctx.accounts, user).includes(owner)) throw notFound(`Action ${uuid} not found`);
+      return (ws) => pipeLogs(ws, (sink) => this.ctx.actions.logs(uuid, tail, follow, sink), true);
+    }
+    throw notFound(`No such stream for ${KINDS[parsed.kind as 'action']?.label ?? parsed.kind}`);
+  }
+
+  private events(ws: WebSocket, namespace: string, query: URLSearchParams): void {
+    const types = query.getAll('type').flatMap((t) => t.split(',')).filter(Boolean);
+    // `parent` (reference) and `parents` (Go SDK, comma-separated) both filter on the event's parents.
+    const parents = [...query.getAll('parent'), ...query.getAll('parents')].flatMap((p) => p.split(',')).filter(Boolean);
+    const unsubscribe = this.ctx.hub.subscribe({
+      namespace,
+      filter: {
+        ...(types.length ? { types: new Set(types) } : {}),
+        ...(query.get('object') ? { object: query.get('object')! } : {}),
+        ...(parents.length ? { parents: new Set(parents) } : {}),
+      },
+      send: (text) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (ws.bufferedAmount > MAX_BUFFERED) {
+          ws.close(1013, 'subscriber too slow; reconnect and resync');
+          return;
+        }
+        ws.send(text);
+      },
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', unsubscribe);
+  }
+
+  private exec(ws: WebSocket, namespace: string, uuid: string, command: string): void {
+    let closed = false;
+    const send = (frame: ExecOutputFrame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(frame));
+    let session: ReturnType<Backend['exec']>;
+    try {
+      session = this.ctx.backend.exec(namespace, uuid, command, {
+        output: (output, streamType) => send({ type: 'output', output, streamType }),
+        exit: (code) => {
+          closed = true;
+          ws.close(1000, `exit ${code}`);
+        },
+      });
+    } catch (error) {
+      ws.send(JSON.stringify({ type: 'error', data: { errorMessage: (error as Error).message } }));
+      ws.close(1011, 'exec failed');
+      return;
+    }
+    ws.on('message', (data) => session.input(data.toString()));
+    ws.on('close', () => {
+      if (!closed) session.close();
+    });
+  }
+}
+
+/** Streams log lines to a socket; closes it when the source ends (follow=false, the object went away …). */
+function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Subscription, isAction: boolean): void {
+  let subscription: Subscription | undefined;
+  let ended = false;
+  const sink: LogSink = {
+    line: (line: LogLine) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const frame: LogFrame = { type: 'log', log: line.log, timestamp: Math.floor(line.time / 1000) };
+      if (!isAction) frame.streamType = line.streamType;
+      if (line.source !== undefined) frame.source = line.source;
+      ws.send(JSON.stringify(frame));
+    },
+    end: (reason) => {
+      ended = true;
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000, reason.slice(0, 120));
+    },
+  };
+  subscription = open(sink);
+  if (ended) subscription.close();
+  ws.on('close', () => subscription?.close());
+}
+
+function rejectHandshake(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: message });
+  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Error';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
