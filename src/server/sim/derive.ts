@@ -1,0 +1,71 @@
+// Parents follow their children: counters are recomputed on every child change, and a parent that is not in the
+// middle of an operation of its own takes the state its children imply. An operation ends by settling its object.
+import type { Container, Node, NodeCluster, Service, Stack } from '../../domain/index.js';
+import type { Sim } from './context.js';
+
+/** States held by a running operation (or final): children do not move the parent out of them. */
+const SERVICE_HELD = new Set(['Starting', 'Stopping', 'Scaling', 'Redeploying', 'Terminating', 'Terminated']);
+const STACK_HELD = new Set(['Starting', 'Stopping', 'Redeploying', 'Terminating', 'Terminated']);
+const CLUSTER_HELD = new Set(['Deploying', 'Scaling', 'Terminating', 'Terminated']);
+const NODE_UP = new Set(['Deployed', 'Unreachable', 'Upgrading']);
+
+export function serviceContainers(sim: Sim, service: Service): Container[] {
+  return service.containers.map((uri) => sim.world.container(uri)).filter((c): c is Container => c !== undefined);
+}
+
+function impliedServiceState(sim: Sim, service: Service): Service['state'] {
+  const containers = serviceContainers(sim, service);
+  if (containers.length === 0) return service.deployed_datetime ? 'Stopped' : 'Not running';
+  const running = containers.filter((c) => c.state === 'Running').length;
+  if (running === containers.length) return 'Running';
+  return running === 0 ? 'Stopped' : 'Partly running';
+}
+
+function impliedStackState(sim: Sim, stack: Stack): Stack['state'] {
+  const states = stack.services.map((uri) => sim.world.service(uri)?.state).filter((s) => s !== undefined);
+  if (states.length === 0) return stack.deployed_datetime ? 'Stopped' : 'Not Running';
+  if (states.every((s) => s === 'Not running')) return 'Not Running';
+  if (states.every((s) => s === 'Running')) return 'Running';
+  if (states.some((s) => s === 'Running' || s === 'Partly running')) return 'Partly running';
+  if (states.some((s) => SERVICE_HELD.has(s))) return stack.state;
+  return 'Stopped';
+}
+
+function impliedClusterState(sim: Sim, cluster: NodeCluster): NodeCluster['state'] {
+  const nodes = cluster.nodes.map((uri) => sim.world.node(uri)).filter((n): n is Node => n !== undefined);
+  if (nodes.length === 0) return cluster.deployed_datetime ? 'Empty cluster' : 'Init';
+  if (nodes.every((n) => n.state === 'Deployed')) return 'Deployed';
+  if (nodes.some((n) => NODE_UP.has(n.state))) return 'Partly deployed';
+  return cluster.state;
+}
+
+export function refreshService(sim: Sim, service: Service | undefined, settle = false): void {
+  if (!service) return;
+  const containers = serviceContainers(sim, service);
+  service.current_num_containers = containers.length;
+  service.running_num_containers = containers.filter((c) => c.state === 'Running').length;
+  service.stopped_num_containers = containers.filter((c) => c.state === 'Stopped').length;
+  if (service.state !== 'Terminated' && (settle || !SERVICE_HELD.has(service.state))) {
+    sim.world.setState(service, impliedServiceState(sim, service));
+  }
+  refreshStack(sim, sim.world.stack(service.stack));
+}
+
+export function refreshStack(sim: Sim, stack: Stack | undefined, settle = false): void {
+  if (!stack || stack.state === 'Terminated' || (!settle && STACK_HELD.has(stack.state))) return;
+  stack.synchronized = stack.services.every((uri) => sim.world.service(uri)?.synchronized !== false);
+  sim.world.setState(stack, impliedStackState(sim, stack));
+}
+
+export function refreshNode(sim: Sim, node: Node | undefined): void {
+  if (!node) return;
+  node.current_num_containers = sim.containersOnNode.get(node.resource_uri)?.size ?? 0;
+}
+
+export function refreshCluster(sim: Sim, cluster: NodeCluster | undefined, settle = false): void {
+  if (!cluster) return;
+  cluster.current_num_nodes = cluster.nodes.filter((uri) => NODE_UP.has(sim.world.node(uri)?.state ?? '')).length;
+  if (cluster.state !== 'Terminated' && (settle || !CLUSTER_HELD.has(cluster.state))) {
+    sim.world.setState(cluster, impliedClusterState(sim, cluster));
+  }
+}

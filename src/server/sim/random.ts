@@ -1,0 +1,45 @@
+// Seeded randomness, so that `--seed` makes a fleet (and its UUIDs) reproducible.
+
+export type Rng = () => number;
+
+/** mulberry32: small, fast, good enough for a simulation. */
+export function seededRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seed derived from a string (e.g. a container's UUID), for per-object streams of randomness. */
+export function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export function randInt(rng: Rng, min: number, max: number): number {
+  return min + Math.floor(rng() * (max - min + 1));
+}
+
+export function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[Math.floor(rng() * items.length)]!;
+}
+
+export function hex(rng: Rng, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += Math.floor(rng() * 16).toString(16);
+  return out;
+}
+
+/** A version-4 UUID from the seeded stream. */
+export function uuid4(rng: Rng): string {
+  const h = hex(rng, 32).split('');
+  h[12] = '4';
+  h[16] = '89ab'[Math.floor(rng() * 4)]!;
+  const s = h.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}

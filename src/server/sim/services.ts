@@ -1,0 +1,295 @@
+// Services: creation and configuration, and the operations of the service state table — start, stop, rolling
+// redeploy (honouring sequential_deployment), scale, terminate. Operations resolve to an error message or null.
+import {
+  objectUri, toRfc2822, UUID_V4, type Container, type Service, type ServiceLink, type Stack,
+} from '../../domain/index.js';
+import { badRequest, conflict } from '../errors.js';
+import type { BindingInput, LinkInput, ServiceSpec, ServiceUpdate } from '../inputs.js';
+import { boot, createContainer, freeIndex, stop, terminate } from './containers.js';
+import type { Sim } from './context.js';
+import { refreshService, refreshStack, serviceContainers } from './derive.js';
+import { calculatedEnvvars, serviceDns, serviceLinkVariables, servicePorts } from './naming.js';
+import { chooseNode, eligibleNodes } from './placement.js';
+import { uuid4 } from './random.js';
+
+export type Log = (line: string) => void;
+/** Lets a long operation stop between steps when its action is canceled. */
+export type ShouldStop = () => boolean;
+
+const LIVE = (s: Service | undefined) => s !== undefined && s.state !== 'Terminated';
+
+/** Finds a service by URI, by UUID, or (for names used inside a stack body) by name among `siblings`. */
+function resolveService(sim: Sim, namespace: string, ref: string, siblings: readonly Service[]): Service | undefined {
+  if (ref.startsWith('/api/')) return sim.world.service(ref);
+  if (UUID_V4.test(ref)) return sim.world.service(objectUri('service', namespace, ref));
+  return siblings.find((s) => s.name === ref && LIVE(s));
+}
+
+export function createService(sim: Sim, namespace: string, spec: ServiceSpec, stack: Stack | null, siblings: Service[] = []): Service {
+  const { world } = sim;
+  const taken = world.services(namespace).some((s) => LIVE(s) && s.name === spec.name && s.stack === (stack?.resource_uri ?? null));
+  if (taken) throw conflict(`A service named '${spec.name}' already exists${stack ? ` in stack '${stack.name}'` : ''}`);
+  const uuid = uuid4(sim.rng);
+  const uri = objectUri('service', namespace, uuid);
+  const publicDns = serviceDns(namespace, spec.name, stack?.name);
+  const service: Service = {
+    resource_uri: uri, uuid, name: spec.name, nickname: spec.nickname ?? spec.name, state: 'Not running',
+    synchronized: true, public_dns: publicDns,
+    deployed_datetime: null, started_datetime: null, stopped_datetime: null, destroyed_datetime: null,
+    target_num_containers: spec.target_num_containers, current_num_containers: 0, running_num_containers: 0,
+    stopped_num_containers: 0, stack: stack?.resource_uri ?? null, containers: [],
+    container_ports: servicePorts(spec.container_ports, publicDns),
+    calculated_envvars: [], linked_from_service: [], linked_to_service: [], bindings: [],
+    sequential_deployment: spec.sequential_deployment, deployment_strategy: spec.deployment_strategy, tags: spec.tags,
+    autoredeploy: spec.autoredeploy, image_name: withTag(spec.image), autorestart: spec.autorestart,
+    autodestroy: spec.autodestroy, cap_add: spec.cap_add, cap_drop: spec.cap_drop, container_envvars: spec.container_envvars,
+    cpu_shares: spec.cpu_shares, cpuset: spec.cpuset, cgroup_parent: null, devices: spec.devices, dns: spec.dns,
+    dns_search: spec.dns_search, domainname: spec.domainname, entrypoint: spec.entrypoint ?? '',
+    extra_hosts: spec.extra_hosts, hostname: spec.hostname, labels: spec.labels, link_variables: {},
+    mac_address: spec.mac_address, memory: spec.memory, memory_swap: spec.memory_swap, net: spec.net, pid: spec.pid,
+    privileged: spec.privileged, read_only: spec.read_only, roles: spec.roles, run_command: spec.run_command ?? '',
+    security_opt: spec.security_opt, stdin_open: spec.stdin_open, tty: spec.tty, user: spec.user,
+    working_dir: spec.working_dir,
+  };
+  if (spec.deployment_strategy === 'EVERY_NODE') {
+    service.target_num_containers = eligibleNodes(sim, namespace, service).length;
+  }
+  service.linked_to_service = links(sim, namespace, service, spec.linked_to_service, siblings);
+  service.bindings = bindings(sim, namespace, spec.bindings, siblings);
+  service.link_variables = serviceLinkVariables(service, [], sim.apiBase);
+  service.calculated_envvars = calculatedEnvvars(world, service, sim.apiBase);
+  world.add(namespace, 'service', service);
+  for (const link of service.linked_to_service) {
+    world.service(link.to_service)?.linked_from_service.push(link);
+  }
+  return service;
+}
+
+/** Image names without a tag get ":latest", as the reference says. */
+function withTag(image: string): string {
+  return /:[^/]+$/.test(image) ? image : `${image}:latest`;
+}
+
+function links(sim: Sim, namespace: string, service: Service, input: readonly LinkInput[], siblings: Service[]): ServiceLink[] {
+  return input.map((link) => {
+    const target = resolveService(sim, namespace, link.to_service, siblings);
+    if (!target || !LIVE(target)) throw badRequest(`Invalid field 'linked_to_service': no service '${link.to_service}'`);
+    return { name: link.name ?? target.name, from_service: service.resource_uri, to_service: target.resource_uri };
+  });
+}
+
+function bindings(sim: Sim, namespace: string, input: readonly BindingInput[], siblings: Service[]) {
+  return input.map((b) => {
+    let volumesFrom: string | null = null;
+    if (b.volumes_from) {
+      const source = resolveService(sim, namespace, b.volumes_from, siblings);
+      if (!source) throw badRequest(`Invalid field 'bindings': no service '${b.volumes_from}' for volumes_from`);
+      volumesFrom = source.resource_uri;
+    }
+    return { host_path: b.host_path, container_path: b.container_path, rewritable: b.rewritable, volumes_from: volumesFrom };
+  });
+}
+
+/** Fields whose change makes running containers stale until a redeploy (synchronized: false). */
+const LAUNCH_FIELDS = new Set<keyof ServiceSpec>([
+  'image', 'run_command', 'entrypoint', 'container_ports', 'container_envvars', 'linked_to_service', 'bindings',
+  'privileged', 'net', 'pid', 'working_dir', 'cpu_shares', 'cpuset', 'memory', 'memory_swap', 'labels', 'hostname',
+  'domainname', 'user', 'cap_add', 'cap_drop', 'dns', 'dns_search', 'devices', 'extra_hosts', 'security_opt',
+  'mac_address', 'read_only', 'tty', 'stdin_open', 'roles',
+]);
+
+/** PATCH: changes the definition; containers pick it up on the next redeploy. */
+export function updateService(sim: Sim, namespace: string, service: Service, update: ServiceUpdate, siblings: Service[] = []): void {
+  if (update.deployment_strategy && (update.deployment_strategy === 'EVERY_NODE') !== (service.deployment_strategy === 'EVERY_NODE')) {
+    throw badRequest("Invalid field 'deployment_strategy': a service cannot be updated to or from EVERY_NODE");
+  }
+  if (update.name !== undefined && update.name !== service.name) {
+    throw badRequest("Invalid field 'name': a service cannot be renamed");
+  }
+  let stale = false;
+  for (const key of Object.keys(update) as (keyof ServiceSpec)[]) if (LAUNCH_FIELDS.has(key)) stale = true;
+  const { image, container_ports, linked_to_service, bindings: binds, entrypoint, run_command, name: _name, nickname, ...rest } = update;
+  Object.assign(service, rest);
+  if (nickname !== undefined) service.nickname = nickname ?? service.name;
+  if (image !== undefined) service.image_name = withTag(image);
+  if (entrypoint !== undefined) service.entrypoint = entrypoint ?? '';
+  if (run_command !== undefined) service.run_command = run_command ?? '';
+  if (container_ports) service.container_ports = servicePorts(container_ports, service.public_dns);
+  if (binds) service.bindings = bindings(sim, namespace, binds, siblings);
+  if (linked_to_service) {
+    for (const old of service.linked_to_service) {
+      const target = sim.world.service(old.to_service);
+      if (target) target.linked_from_service = target.linked_from_service.filter((l) => l.from_service !== service.resource_uri);
+    }
+    service.linked_to_service = links(sim, namespace, service, linked_to_service, siblings);
+    for (const link of service.linked_to_service) sim.world.service(link.to_service)?.linked_from_service.push(link);
+  }
+  service.calculated_envvars = calculatedEnvvars(sim.world, service, sim.apiBase);
+  if (stale && service.containers.length > 0) {
+    service.synchronized = false;
+    for (const c of serviceContainers(sim, service)) c.synchronized = false;
+  }
+  sim.world.emit(service.resource_uri);
+  refreshStack(sim, sim.world.stack(service.stack));
+}
+
+/** Boots containers one by one (sequential deployment) or all at once. */
+async function bootAll(sim: Sim, containers: Container[], sequential: boolean, shouldStop: ShouldStop): Promise<number> {
+  let ok = 0;
+  if (sequential) {
+    for (const c of containers) {
+      if (shouldStop()) break;
+      if (await boot(sim, c)) ok++;
+    }
+  } else {
+    ok = (await Promise.all(containers.map((c) => boot(sim, c)))).filter(Boolean).length;
+  }
+  return ok;
+}
+
+/** New containers up to `count`, each placed by the deployment strategy; stops when no node fits. */
+function place(sim: Sim, namespace: string, service: Service, count: number, log: Log): { created: Container[]; error: string | null } {
+  const created: Container[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = chooseNode(sim, namespace, service);
+    if (!node) {
+      const tags = service.tags.length ? ` with tags ${service.tags.map((t) => t.name).join(', ')}` : '';
+      return { created, error: `No deployed node${tags} available for ${count - i} more container(s)` };
+    }
+    const c = createContainer(sim, namespace, service, node, freeIndex(sim, service));
+    log(`Deploying ${c.name} on node ${node.external_fqdn}`);
+    created.push(c);
+  }
+  return { created, error: null };
+}
+
+function desiredCount(sim: Sim, namespace: string, service: Service): number {
+  if (service.deployment_strategy !== 'EVERY_NODE') return service.target_num_containers;
+  service.target_num_containers = eligibleNodes(sim, namespace, service).length;
+  return service.target_num_containers;
+}
+
+export async function startService(sim: Sim, namespace: string, service: Service, log: Log): Promise<string | null> {
+  const now = toRfc2822(sim.clock.now());
+  service.deployed_datetime ??= now;
+  service.started_datetime = now;
+  sim.world.setState(service, 'Starting');
+  const stopped = serviceContainers(sim, service).filter((c) => c.state === 'Stopped');
+  const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
+  const { created, error } = place(sim, namespace, service, missing, log);
+  for (const c of stopped) log(`Starting ${c.name}`);
+  await bootAll(sim, [...stopped, ...created], service.sequential_deployment, () => false);
+  refreshService(sim, service, true);
+  return error;
+}
+
+export async function stopService(sim: Sim, service: Service, log: Log): Promise<string | null> {
+  service.stopped_datetime = toRfc2822(sim.clock.now());
+  sim.world.setState(service, 'Stopping');
+  const running = serviceContainers(sim, service).filter((c) => c.state === 'Running' || c.state === 'Starting');
+  for (const c of running) log(`Stopping ${c.name}`);
+  await Promise.all(running.map((c) => stop(sim, c)));
+  refreshService(sim, service, true);
+  return null;
+}
+
+/**
+ * Rolling redeploy: each container is replaced by a new one with the current definition (same number, a node
+ * by the strategy); the old one is terminated once its replacement runs. Sequential deployments go one by one
+ * and can be canceled between containers.
+ */
+export async function redeployService(
+  sim: Sim, namespace: string, service: Service, log: Log, shouldStop: ShouldStop, reuseVolumes = true,
+): Promise<string | null> {
+  sim.world.setState(service, 'Redeploying');
+  service.deployed_datetime = toRfc2822(sim.clock.now());
+  log(`Redeploying ${service.name}${reuseVolumes ? ', reusing volumes' : ' with fresh volumes'}`);
+  const old = serviceContainers(sim, service);
+  let error: string | null = null;
+  const replace = async (c: Container) => {
+    const node = chooseNode(sim, namespace, service) ?? sim.world.node(c.node);
+    if (!node || node.state !== 'Deployed') {
+      error = `No deployed node available to redeploy ${c.name}`;
+      return;
+    }
+    const index = Number(c.name.split('-').pop());
+    const fresh = createContainer(sim, namespace, service, node, index);
+    log(`Replacing ${c.name} (${c.uuid.slice(0, 8)}) with ${fresh.uuid.slice(0, 8)} on ${node.external_fqdn}`);
+    await boot(sim, fresh);
+    if (c.state !== 'Terminated') await terminate(sim, c);
+  };
+  if (service.sequential_deployment) {
+    for (const c of old) {
+      if (shouldStop()) {
+        log('Redeploy canceled; containers not yet replaced keep their old definition');
+        refreshService(sim, service, true);
+        return 'canceled';
+      }
+      await replace(c);
+    }
+  } else {
+    await Promise.all(old.map(replace));
+  }
+  const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
+  const placed = place(sim, namespace, service, missing, log);
+  await bootAll(sim, placed.created, service.sequential_deployment, shouldStop);
+  service.synchronized = serviceContainers(sim, service).every((c) => c.synchronized);
+  refreshService(sim, service, true);
+  return error ?? placed.error;
+}
+
+/** Scales to `target`: new containers by the strategy, or the highest-numbered ones terminated. */
+export async function scaleService(
+  sim: Sim, namespace: string, service: Service, target: number, log: Log, shouldStop: ShouldStop,
+): Promise<string | null> {
+  service.target_num_containers = target;
+  if (service.state === 'Not running' || service.state === 'Stopped') {
+    log(`Target set to ${target}; it applies when the service starts`);
+    sim.world.emit(service.resource_uri);
+    return null;
+  }
+  sim.world.setState(service, 'Scaling');
+  const current = serviceContainers(sim, service);
+  let error: string | null = null;
+  if (target > current.length) {
+    log(`Scaling ${service.name} up from ${current.length} to ${target}`);
+    const placed = place(sim, namespace, service, target - current.length, log);
+    error = placed.error;
+    await bootAll(sim, placed.created, service.sequential_deployment, shouldStop);
+  } else if (target < current.length) {
+    log(`Scaling ${service.name} down from ${current.length} to ${target}`);
+    const byNumber = [...current].sort((a, b) => Number(b.name.split('-').pop()) - Number(a.name.split('-').pop()));
+    await Promise.all(byNumber.slice(0, current.length - target).map((c) => terminate(sim, c)));
+  }
+  refreshService(sim, service, true);
+  return shouldStop() ? 'canceled' : error;
+}
+
+export async function terminateService(sim: Sim, service: Service, log: Log): Promise<string | null> {
+  sim.world.setState(service, 'Terminating');
+  const containers = serviceContainers(sim, service);
+  for (const c of containers) log(`Terminating ${c.name}`);
+  await Promise.all(containers.map((c) => terminate(sim, c)));
+  service.destroyed_datetime = toRfc2822(sim.clock.now());
+  refreshService(sim, service);
+  sim.world.setState(service, 'Terminated');
+  for (const link of service.linked_to_service) {
+    const target = sim.world.service(link.to_service);
+    if (target) target.linked_from_service = target.linked_from_service.filter((l) => l.from_service !== service.resource_uri);
+  }
+  const stack = sim.world.stack(service.stack);
+  if (stack) {
+    stack.services = stack.services.filter((uri) => uri !== service.resource_uri);
+    refreshStack(sim, stack);
+  }
+  sim.clock.after(sim.durations.retention, () => {
+    sim.world.remove(service.resource_uri);
+    sim.internals.delete(service.resource_uri);
+  });
+  return null;
+}
+
+/** The services of a namespace that a name inside a stack body may refer to. */
+export function stackServices(sim: Sim, stack: Stack): Service[] {
+  return stack.services.map((uri) => sim.world.service(uri)).filter((s): s is Service => LIVE(s));
+}
