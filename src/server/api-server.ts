@@ -5,6 +5,7 @@ import { ActionLog } from './actions.js';
 import type { Accounts } from './auth.js';
 import type { Backend, Subscription } from './backend.js';
 import { EventsHub } from './events-hub.js';
+import { JsonCache } from './json-cache.js';
 import { RateLimiter } from './rate-limit.js';
 import { RestApi } from './rest.js';
 import { StreamApi } from './streams.js';
@@ -21,6 +22,7 @@ export class ApiServer {
   readonly hub = new EventsHub();
   readonly actions: ActionLog;
   readonly triggers = new TriggerStore();
+  readonly json: JsonCache;
   private readonly http: Server;
   private readonly streams: StreamApi;
   private readonly backendSubscription: Subscription;
@@ -36,8 +38,10 @@ export class ApiServer {
         this.triggers.deleteForService(change.object.resource_uri);
       }
     });
+    this.json = new JsonCache(backend.version?.bind(backend));
     const rest = new RestApi({
       backend, accounts, actions: this.actions, triggers: this.triggers, limiter: new RateLimiter(options.rateLimit),
+      json: this.json,
     });
     this.streams = new StreamApi({ backend, accounts, actions: this.actions, hub: this.hub });
     this.http = createServer((req, res) => void rest.handle(req, res));

@@ -88,6 +88,11 @@ export interface Backend {
   exec(namespace: string, uuid: string, command: string, sink: ExecSink): ExecSession;
 
   subscribe(listener: (change: Change) => void): Subscription;
+  /**
+   * Optional: a number that changes whenever the object changes in any way, so that the server can reuse the
+   * object's serialization (listing 10,000 containers is mostly JSON). Without it, every response is serialized anew.
+   */
+  version?(object: WireObject): number;
   /** Stops timers and background activity. */
   close(): Promise<void>;
 }

@@ -9,7 +9,8 @@ import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js'
 import type { ActionHandle, Backend } from './backend.js';
 import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from './errors.js';
-import { clientIp, readJsonBody, sendError, sendJson } from './http-util.js';
+import { clientIp, readJsonBody, sendError, sendJson, sendJsonText } from './http-util.js';
+import type { JsonCache } from './json-cache.js';
 import {
   parseNodeClusterCreate, parseNodeClusterUpdate, parseNodeUpdate, parseRepositoryCreate, parseRepositoryUpdate,
   parseServiceCreate, parseServiceUpdate, parseStackCreate, parseStackUpdate, parseTriggerCreate,
@@ -24,7 +25,11 @@ export interface RestContext {
   actions: ActionLog;
   triggers: TriggerStore;
   limiter: RateLimiter;
+  json: JsonCache;
 }
+
+/** A route's answer: a body to serialize, or JSON already serialized (from the cache). */
+interface Reply { status: number; body?: unknown; json?: string; headers?: Record<string, string> }
 
 const CREATE_PARSERS: Partial<Record<KindName, (body: JsonObject) => unknown>> = {
   nodecluster: parseNodeClusterCreate,
@@ -65,7 +70,8 @@ export class RestApi {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const result = await this.route(req);
-      sendJson(res, result.status, result.body, result.headers);
+      if (result.json !== undefined) sendJsonText(res, result.status, result.json, result.headers);
+      else sendJson(res, result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof ApiError) sendError(res, error);
       else {
@@ -75,7 +81,7 @@ export class RestApi {
     }
   }
 
-  private async route(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  private async route(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const method = (req.method ?? 'GET').toUpperCase();
@@ -114,13 +120,15 @@ export class RestApi {
 
   // ── collections ────────────────────────────────────────────────────────────────────────────────────
 
-  private collection(r: Request, spec: KindSpec) {
+  private collection(r: Request, spec: KindSpec): Reply {
     if (r.method === 'GET') {
       const all = spec.kind === 'action'
         ? this.ctx.actions.list(new Set(namespacesOf(this.ctx.accounts, r.user)))
         : this.ctx.backend.list(spec.kind, spec.namespaced ? r.namespace : null);
       const resolve = (uri: string) => this.ctx.backend.getByUri(uri);
-      return { status: 200, body: listPage(spec, all as readonly WireObject[], r.query, r.path, resolve) };
+      const page = listPage(spec, all as readonly WireObject[], r.query, r.path, resolve);
+      // Backend objects carry versions for the serialization cache; actions live in the action log and do not.
+      return spec.kind === 'action' ? { status: 200, body: page } : { status: 200, json: this.ctx.json.page(page) };
     }
     const parse = CREATE_PARSERS[spec.kind];
     if (!parse) throw methodNotAllowed(r.method, ['GET']);
@@ -136,11 +144,11 @@ export class RestApi {
 
   // ── objects ────────────────────────────────────────────────────────────────────────────────────────
 
-  private object(r: Request, spec: KindSpec) {
+  private object(r: Request, spec: KindSpec): Reply {
     const object = this.mustGet(r, spec);
     switch (r.method) {
       case 'GET':
-        return { status: 200, body: object };
+        return spec.kind === 'action' ? { status: 200, body: object } : { status: 200, json: this.ctx.json.object(object) };
       case 'PATCH':
       case 'PUT': {
         const parse = UPDATE_PARSERS[spec.kind];
@@ -162,7 +170,7 @@ export class RestApi {
     throw methodNotAllowed(r.method, allowed);
   }
 
-  private subresource(r: Request, spec: KindSpec) {
+  private subresource(r: Request, spec: KindSpec): Reply {
     const [op, ...extra] = r.parsed.rest;
     if (extra.length > 0) throw notFound(`No such endpoint: ${r.path}`);
     if (spec.kind === 'stack' && op === 'export') {

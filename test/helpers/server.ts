@@ -53,7 +53,18 @@ export async function startTestServer(options: {
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
-  return { url, wsUrl: url.replace(/^http/, 'ws'), server, backend, api, close: () => server.close() };
+  const close = async () => {
+    // Every change must reach the serialization cache: a stale entry here means a mutation without world.touch().
+    const stale = [];
+    for (const namespace of backend.sim.world.namespaces()) {
+      for (const kind of ['nodecluster', 'node', 'stack', 'service', 'container', 'repository'] as const) {
+        for (const object of backend.list(kind, namespace)) if (server.json.isStale(object)) stale.push(object.resource_uri);
+      }
+    }
+    await server.close();
+    if (stale.length) throw new Error(`stale serializations (a change without world.touch): ${stale.join(', ')}`);
+  };
+  return { url, wsUrl: url.replace(/^http/, 'ws'), server, backend, api, close };
 }
 
 /** Polls until `check` returns a truthy value (state changes take simulated time). */

@@ -62,17 +62,23 @@ function step(sim: Sim, namespace: string): number {
   return 2;
 }
 
-/** Starts churn in a namespace; returns the function that stops it. */
+/**
+ * Starts churn in a namespace; returns the function that stops it. Each tick compares the changes the world really
+ * announced with the rate asked for and starts enough steps (by their estimated cost) to make up the difference;
+ * steps' effects arrive over the following seconds, so the debt is bounded to one second's worth.
+ */
 export function startChurn(sim: Sim, namespace: string, eventsPerSecond: number): () => void {
   if (eventsPerSecond <= 0) return () => {};
-  let budget = 0;
+  let debt = 0;
+  let seen = sim.world.changes;
+  const perTick = (eventsPerSecond * TICK_MS) / 1000;
   return sim.clock.every(TICK_MS, () => {
-    budget = Math.min(budget + (eventsPerSecond * TICK_MS) / 1000, eventsPerSecond);
-    let idle = 0;
-    while (budget > 0 && idle < 10) {
-      const cost = step(sim, namespace);
-      if (cost === 0) idle++;
-      budget -= cost || 1;
+    const observed = sim.world.changes - seen;
+    seen = sim.world.changes;
+    debt = Math.max(-eventsPerSecond, Math.min(eventsPerSecond, debt + perTick - observed));
+    let planned = 0;
+    for (let attempts = 0; planned < Math.min(debt, 2 * perTick) && attempts < 4 * perTick + 20; attempts++) {
+      planned += step(sim, namespace);
     }
   });
 }

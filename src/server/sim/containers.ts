@@ -31,10 +31,18 @@ function privateIp(sim: Sim, namespace: string): string {
   return `10.7.${(n >> 8) & 255}.${n & 255}`;
 }
 
-/** A new container of the service on the node, in Starting (or already Running, for fleets built at once). */
+export interface CreateOptions {
+  /** Created already Running (fleets built at once), rather than Starting. */
+  running?: boolean;
+  /** Recompute the service's link variables now; a fleet builder does it once per service instead. */
+  relink?: boolean;
+}
+
+/** A new container of the service on the node, in Starting (or already Running). */
 export function createContainer(
-  sim: Sim, namespace: string, service: Service, node: Node, index: number, running = false,
+  sim: Sim, namespace: string, service: Service, node: Node, index: number, options: CreateOptions = {},
 ): Container {
+  const running = options.running ?? false;
   const { world } = sim;
   const uuid = uuid4(sim.rng);
   const uri = objectUri('container', namespace, uuid);
@@ -65,7 +73,7 @@ export function createContainer(
     })),
     linked_to_container: containerLinks(world, service, uri),
     private_ip: privateIp(sim, namespace),
-    ...launchConfig(sim, service),
+    ...launchConfig(service),
     hostname: service.hostname ?? name,
   };
   container.link_variables = containerLinkVariablesOf(service, container);
@@ -76,18 +84,17 @@ export function createContainer(
   onNode.add(uri);
   refreshNode(sim, node);
   if (running) sim.logs.started(container);
-  relink(sim, service);
+  if (options.relink ?? true) relink(sim, service);
   refreshService(sim, service);
   return container;
 }
 
 /** The launch configuration a container copies from its service when it is (re)deployed. */
-function launchConfig(sim: Sim, service: Service) {
-  const apiBase = sim.apiBase;
+function launchConfig(service: Service) {
   return {
     image_name: service.image_name, autorestart: service.autorestart, autodestroy: service.autodestroy,
     cap_add: [...service.cap_add], cap_drop: [...service.cap_drop],
-    container_envvars: calculatedEnvvars(sim.world, service, apiBase).map(({ key, value }) => ({ key, value })),
+    container_envvars: service.calculated_envvars.map(({ key, value }) => ({ key, value })),
     cpu_shares: service.cpu_shares, cpuset: service.cpuset, cgroup_parent: service.cgroup_parent,
     devices: [...service.devices], dns: [...service.dns], dns_search: [...service.dns_search],
     domainname: service.domainname, entrypoint: service.entrypoint, extra_hosts: [...service.extra_hosts],
@@ -100,13 +107,15 @@ function launchConfig(sim: Sim, service: Service) {
 }
 
 /** A service's link variables follow its members (their IPs and numbers). */
-function relink(sim: Sim, service: Service): void {
+export function relink(sim: Sim, service: Service): void {
   const members = service.containers.map((uri) => sim.world.container(uri)).filter((c): c is Container => !!c);
   service.link_variables = serviceLinkVariables(service, members, sim.apiBase);
+  sim.world.touch(service);
   // Services linking to this one see its variables in their calculated environment.
   for (const link of service.linked_from_service) {
     const from = sim.world.service(link.from_service);
     if (from) from.calculated_envvars = calculatedEnvvars(sim.world, from, sim.apiBase);
+    sim.world.touch(from);
   }
 }
 
@@ -203,7 +212,7 @@ export async function redeployInPlace(sim: Sim, c: Container): Promise<boolean> 
     await sim.clock.sleep(jitter(sim, sim.durations.containerStop));
     if (!valid()) return false;
   }
-  if (service) Object.assign(c, launchConfig(sim, service), { hostname: service.hostname ?? c.name });
+  if (service) Object.assign(c, launchConfig(service), { hostname: service.hostname ?? c.name });
   c.docker_id = hex(sim.rng, 64);
   c.synchronized = true;
   c.deployed_datetime = toRfc2822(sim.clock.now());

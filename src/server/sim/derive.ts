@@ -41,6 +41,7 @@ function impliedClusterState(sim: Sim, cluster: NodeCluster): NodeCluster['state
 
 export function refreshService(sim: Sim, service: Service | undefined, settle = false): void {
   if (!service) return;
+  sim.world.touch(service);
   const containers = serviceContainers(sim, service);
   service.current_num_containers = containers.length;
   service.running_num_containers = containers.filter((c) => c.state === 'Running').length;
@@ -52,6 +53,7 @@ export function refreshService(sim: Sim, service: Service | undefined, settle = 
 }
 
 export function refreshStack(sim: Sim, stack: Stack | undefined, settle = false): void {
+  sim.world.touch(stack);
   if (!stack || stack.state === 'Terminated' || (!settle && STACK_HELD.has(stack.state))) return;
   stack.synchronized = stack.services.every((uri) => sim.world.service(uri)?.synchronized !== false);
   sim.world.setState(stack, impliedStackState(sim, stack));
@@ -59,11 +61,13 @@ export function refreshStack(sim: Sim, stack: Stack | undefined, settle = false)
 
 export function refreshNode(sim: Sim, node: Node | undefined): void {
   if (!node) return;
+  sim.world.touch(node);
   node.current_num_containers = sim.containersOnNode.get(node.resource_uri)?.size ?? 0;
 }
 
 export function refreshCluster(sim: Sim, cluster: NodeCluster | undefined, settle = false): void {
   if (!cluster) return;
+  sim.world.touch(cluster);
   cluster.current_num_nodes = cluster.nodes.filter((uri) => NODE_UP.has(sim.world.node(uri)?.state ?? '')).length;
   if (cluster.state !== 'Terminated' && (settle || !CLUSTER_HELD.has(cluster.state))) {
     sim.world.setState(cluster, impliedClusterState(sim, cluster));

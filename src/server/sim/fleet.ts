@@ -4,7 +4,7 @@
 import { toRfc2822, type Node, type NodeCluster, type Service, type Stack } from '../../domain/index.js';
 import { parseStackCreate, parseServiceCreate } from '../inputs.js';
 import type { JsonObject } from '../body.js';
-import { createContainer, exited, freeIndex } from './containers.js';
+import { createContainer, exited, freeIndex, relink } from './containers.js';
 import { internal, type Sim } from './context.js';
 import { refreshCluster, refreshService, serviceContainers } from './derive.js';
 import { createCluster, createNode, loseNode } from './infra.js';
@@ -43,14 +43,16 @@ function runNow(sim: Sim, namespace: string, service: Service): void {
   service.started_datetime = now;
   const stack = sim.world.stack(service.stack);
   if (stack) stack.deployed_datetime ??= now;
+  sim.world.touch(stack);
   const want = service.deployment_strategy === 'EVERY_NODE' ? Infinity : service.target_num_containers;
   let placed = 0;
   while (placed < want) {
     const node = chooseNode(sim, namespace, service);
     if (!node) break;
-    createContainer(sim, namespace, service, node, freeIndex(sim, service), true);
+    createContainer(sim, namespace, service, node, freeIndex(sim, service), { running: true, relink: false });
     placed++;
   }
+  relink(sim, service);
   if (service.deployment_strategy === 'EVERY_NODE') service.target_num_containers = placed;
   refreshService(sim, service, true);
 }

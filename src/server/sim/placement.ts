@@ -28,15 +28,14 @@ export function chooseNode(sim: Sim, namespace: string, service: Service): Node 
   let best: Node | undefined;
   let bestScore = Infinity;
   for (const node of nodes) {
-    const own = containersOfServiceOn(sim, node, service);
     let score: number;
     switch (service.deployment_strategy) {
       case 'EVERY_NODE':
-        if (own > 0) continue;
+        if (containersOfServiceOn(sim, node, service) > 0) continue;
         score = total(node);
         break;
       case 'HIGH_AVAILABILITY':
-        score = own * 1_000_000 + total(node);
+        score = containersOfServiceOn(sim, node, service) * 1_000_000 + total(node);
         break;
       default:
         score = total(node);

@@ -59,15 +59,28 @@ export function createService(sim: Sim, namespace: string, spec: ServiceSpec, st
   service.link_variables = serviceLinkVariables(service, [], sim.apiBase);
   service.calculated_envvars = calculatedEnvvars(world, service, sim.apiBase);
   world.add(namespace, 'service', service);
-  for (const link of service.linked_to_service) {
-    world.service(link.to_service)?.linked_from_service.push(link);
-  }
+  for (const link of service.linked_to_service) addLinkFrom(sim, link);
   return service;
 }
 
 /** Image names without a tag get ":latest", as the reference says. */
 function withTag(image: string): string {
   return /:[^/]+$/.test(image) ? image : `${image}:latest`;
+}
+
+function addLinkFrom(sim: Sim, link: ServiceLink): void {
+  const target = sim.world.service(link.to_service);
+  target?.linked_from_service.push(link);
+  sim.world.touch(target);
+}
+
+function removeLinksFrom(sim: Sim, service: Service): void {
+  for (const old of service.linked_to_service) {
+    const target = sim.world.service(old.to_service);
+    if (!target) continue;
+    target.linked_from_service = target.linked_from_service.filter((l) => l.from_service !== service.resource_uri);
+    sim.world.touch(target);
+  }
 }
 
 function links(sim: Sim, namespace: string, service: Service, input: readonly LinkInput[], siblings: Service[]): ServiceLink[] {
@@ -117,17 +130,17 @@ export function updateService(sim: Sim, namespace: string, service: Service, upd
   if (container_ports) service.container_ports = servicePorts(container_ports, service.public_dns);
   if (binds) service.bindings = bindings(sim, namespace, binds, siblings);
   if (linked_to_service) {
-    for (const old of service.linked_to_service) {
-      const target = sim.world.service(old.to_service);
-      if (target) target.linked_from_service = target.linked_from_service.filter((l) => l.from_service !== service.resource_uri);
-    }
+    removeLinksFrom(sim, service);
     service.linked_to_service = links(sim, namespace, service, linked_to_service, siblings);
-    for (const link of service.linked_to_service) sim.world.service(link.to_service)?.linked_from_service.push(link);
+    for (const link of service.linked_to_service) addLinkFrom(sim, link);
   }
   service.calculated_envvars = calculatedEnvvars(sim.world, service, sim.apiBase);
   if (stale && service.containers.length > 0) {
     service.synchronized = false;
-    for (const c of serviceContainers(sim, service)) c.synchronized = false;
+    for (const c of serviceContainers(sim, service)) {
+      c.synchronized = false;
+      sim.world.touch(c);
+    }
   }
   sim.world.emit(service.resource_uri);
   refreshStack(sim, sim.world.stack(service.stack));
@@ -273,10 +286,7 @@ export async function terminateService(sim: Sim, service: Service, log: Log): Pr
   service.destroyed_datetime = toRfc2822(sim.clock.now());
   refreshService(sim, service);
   sim.world.setState(service, 'Terminated');
-  for (const link of service.linked_to_service) {
-    const target = sim.world.service(link.to_service);
-    if (target) target.linked_from_service = target.linked_from_service.filter((l) => l.from_service !== service.resource_uri);
-  }
+  removeLinksFrom(sim, service);
   const stack = sim.world.stack(service.stack);
   if (stack) {
     stack.services = stack.services.filter((uri) => uri !== service.resource_uri);

@@ -81,7 +81,7 @@ export class SimBackend implements Backend {
     if (kind === 'registry') return [...this.defaultRegistries(namespace), ...this.sim.world.list('registry', namespace)];
     if (kind === 'repository') {
       const repositories = this.sim.world.list('repository', namespace) as unknown as Repository[];
-      for (const r of repositories) r.in_use = this.inUse(namespace, r.name);
+      for (const r of repositories) this.refreshInUse(namespace, r);
       return repositories as unknown as WireObject[];
     }
     return this.sim.world.list(kind, namespace);
@@ -91,7 +91,7 @@ export class SimBackend implements Backend {
     const uri = objectUri(kind, namespace, pk);
     if (kind === 'registry' && namespace) return this.defaultRegistries(namespace).find((r) => r.resource_uri === uri) ?? this.sim.world.get(uri);
     const object = this.getByUri(uri);
-    if (kind === 'repository' && object) (object as unknown as Repository).in_use = this.inUse(namespace!, String(object['name']));
+    if (kind === 'repository' && object && namespace) this.refreshInUse(namespace, object as unknown as Repository);
     return object;
   }
 
@@ -103,8 +103,18 @@ export class SimBackend implements Backend {
     return registriesFor(namespace) as unknown as WireObject[];
   }
 
-  private inUse(namespace: string, repository: string): boolean {
-    return this.sim.world.services(namespace).some((s) => s.state !== 'Terminated' && s.image_name.startsWith(`${repository}:`));
+  /** `in_use` is derived when read: whether a live service runs an image of the repository. */
+  private refreshInUse(namespace: string, repository: Repository): void {
+    const inUse = this.sim.world.services(namespace)
+      .some((s) => s.state !== 'Terminated' && s.image_name.startsWith(`${repository.name}:`));
+    if (inUse !== repository.in_use) {
+      repository.in_use = inUse;
+      this.sim.world.touch(repository);
+    }
+  }
+
+  version(object: WireObject): number {
+    return this.sim.world.version(object);
   }
 
   private must<T>(kind: KindName, namespace: string, pk: readonly string[]): T {

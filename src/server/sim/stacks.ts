@@ -37,6 +37,7 @@ function createMembers(sim: Sim, namespace: string, stack: Stack, specs: readonl
     stack.services.push(service.resource_uri);
     created.push(service);
   }
+  sim.world.touch(stack);
   const siblings = stackServices(sim, stack);
   specs.forEach((spec, i) => {
     if (spec.linked_to_service.length || spec.bindings.length) {

@@ -14,6 +14,8 @@ export class World {
   /** Arrays handed to list(), rebuilt only after the collection changed (lists are read far more than written). */
   private readonly listCache = new Map<string, WireObject[]>();
   private readonly listeners = new Set<Listener>();
+  /** Bumped on every change of an object, announced or not: lets the server reuse an object's serialization. */
+  private readonly versions = new WeakMap<object, number>();
   /** Counts every announced change, for the churn's rate and for tests. */
   changes = 0;
 
@@ -73,12 +75,22 @@ export class World {
     return [...new Set(this.namespaceOfUri.values())];
   }
 
+  /** Records a change that is not announced (counters, lists of children, link variables). */
+  touch(object: object | undefined): void {
+    if (object) this.versions.set(object, (this.versions.get(object) ?? 0) + 1);
+  }
+
+  version(object: object): number {
+    return this.versions.get(object) ?? 0;
+  }
+
   /** Announces that an object changed (its state, or its configuration). */
   emit(uri: string, action: Change['action'] = 'update'): void {
     const object = this.byUri.get(uri);
     const namespace = this.namespaceOfUri.get(uri);
     const kind = this.kindOfUri.get(uri);
     if (!object || namespace === undefined || !kind) return;
+    this.touch(object);
     this.changes++;
     for (const listener of this.listeners) listener({ namespace, kind, action, object });
   }

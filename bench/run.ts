@@ -1,0 +1,138 @@
+// npm run bench: measures `dctop serve` as a separate process over loopback and prints one table.
+//   - time to a ready 10,000-container fleet, and the server's RSS
+//   - requests per second listing 10,000 containers, pages of 25 and of 1,000 (16 keep-alive connections)
+//   - events per second delivered to 10 stream subscribers under churn
+// BENCH_SECONDS (default 5) sets how long each load runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import WebSocket from 'ws';
+
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const rows: [string, string][] = [];
+
+interface Server { child: ChildProcess; url: string; auth: string; readyMs: number }
+
+async function startServer(args: string[]): Promise<Server> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rate-limit', '0', ...args], {
+    env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.split('\n').length > 2) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  const url = /listening on (\S+)/.exec(out)![1]!;
+  const user = /DOCKERCLOUD_USER=(\S+)/.exec(out)![1]!;
+  const key = /DOCKERCLOUD_APIKEY=(\S+)/.exec(out)![1]!;
+  return { child, url, auth: `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`, readyMs: performance.now() - started };
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.child.once('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+/** CPU seconds (user + system) the process used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+async function listLoad(server: Server, limit: number, total: number): Promise<void> {
+  const pool = new Pool(server.url, { connections: 16, pipelining: 1 });
+  const latencies: number[] = [];
+  let bytes = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const cpu0 = cpuSeconds(server.child.pid!);
+  const t0 = performance.now();
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const offset = Math.floor(Math.random() * Math.max(1, total - limit));
+      const start = performance.now();
+      const res = await pool.request({
+        path: `/api/app/v1/container/?limit=${limit}&offset=${offset}`, method: 'GET',
+        headers: { authorization: server.auth },
+      });
+      const body = await res.body.arrayBuffer();
+      if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+      bytes += body.byteLength;
+      latencies.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = (cpuSeconds(server.child.pid!) - cpu0) / elapsed;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  rows.push([
+    `list 10,000 containers, pages of ${limit}`,
+    `${Math.round(latencies.length / elapsed)} req/s (${(bytes / elapsed / 2 ** 20).toFixed(1)} MiB/s), ` +
+      `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms, server CPU ${(cpu * 100).toFixed(0)} %`,
+  ]);
+}
+
+async function eventLoad(churn: number): Promise<void> {
+  const server = await startServer(['--fleet', '10000', '--seed', '1', '--churn', String(churn)]);
+  const sockets = await Promise.all(Array.from({ length: 10 }, () => new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/audit/v1/events`, { headers: { Authorization: server.auth } });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  })));
+  const counts = sockets.map(() => 0);
+  let cutOff = 0;
+  sockets.forEach((ws, i) => {
+    ws.on('message', () => counts[i]!++);
+    ws.on('close', () => cutOff++);
+  });
+  await new Promise((r) => setTimeout(r, 1000)); // warm up
+  counts.fill(0);
+  const cpu0 = cpuSeconds(server.child.pid!);
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const perSubscriber = counts.map((n) => n / SECONDS);
+  const cpu = (cpuSeconds(server.child.pid!) - cpu0) / SECONDS;
+  const rss = rssMiB(server.child.pid!);
+  sockets.forEach((ws) => ws.terminate());
+  await stop(server);
+  const min = Math.min(...perSubscriber);
+  const max = Math.max(...perSubscriber);
+  rows.push([
+    `events to 10 subscribers, --churn ${churn}`,
+    `${Math.round(min)}–${Math.round(max)} events/s each (${Math.round(perSubscriber.reduce((a, b) => a + b) )} frames/s sent), ` +
+      `server CPU ${(cpu * 100).toFixed(0)} %, RSS ${rss} MiB${cutOff ? `, ${cutOff} subscribers cut off as too slow` : ''}`,
+  ]);
+}
+
+async function main(): Promise<void> {
+  const server = await startServer(['--fleet', '10000', '--seed', '1']);
+  rows.push(['start with --fleet 10000 (spawn to ready)', `${Math.round(server.readyMs)} ms, RSS ${rssMiB(server.child.pid!)} MiB`]);
+  await listLoad(server, 25, 10_000);
+  await listLoad(server, 1000, 10_000);
+  rows.push(['server RSS after listing', `${rssMiB(server.child.pid!)} MiB`]);
+  await stop(server);
+  for (const churn of [1000, 4000, 8000]) await eventLoad(churn);
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`dctop serve benchmarks (${SECONDS} s per load, Node ${process.version}, loopback)`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
