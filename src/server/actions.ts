@@ -1,5 +1,7 @@
-// The action log: every call that changes something becomes an action, with its own log, that can be canceled
-// while it runs (when its operation allows) and retried once it ended. Backends report progress through handles.
+// The action log: every call that changes something becomes an action, with its own log. An operation on an object
+// that has an action in progress on it (or on one of its parents: a container while its node upgrades) waits as
+// Pending and runs when that one ends. Pending actions can be canceled; running ones when their operation can
+// stop part-way; finished ones can be retried. Backends report progress through handles.
 import { randomUUID } from 'node:crypto';
 import { objectUri, toRfc2822, type Action, type ActionState } from '../domain/index.js';
 import type { ActionHandle, LogSink, Subscription } from './backend.js';
@@ -15,6 +17,8 @@ export interface ActionRequest {
   ip: string;
   userAgent: string;
   isUserAction: boolean;
+  /** The object and its parents: an action in progress on any of them makes this one wait (Pending). */
+  waitFor?: readonly string[];
 }
 
 /** Runs (or runs again, on retry) the operation an action stands for. Throws ApiError when it may not run now. */
@@ -23,15 +27,18 @@ export type Runner = (handle: ActionHandle) => void;
 interface ActionRecord {
   wire: Action;
   namespace: string;
+  waitFor: readonly string[];
   logs: { text: string; time: number }[];
   listeners: Set<LogSink>;
   cancelRequested: boolean;
   /** Whether the create event went out: changes before that are folded into it. */
   published: boolean;
-  runner: Runner | null;
+  runner: Runner;
+  retriable: boolean;
 }
 
 const FINAL: readonly ActionState[] = ['Success', 'Failed', 'Canceled'];
+const BUSY: readonly ActionState[] = ['In progress', 'Canceling'];
 const MAX_ACTIONS = 20_000;
 const MAX_LOG_LINES = 2_000;
 
@@ -39,15 +46,20 @@ export type ActionPublisher = (namespace: string, action: 'create' | 'update', w
 
 export class ActionLog {
   private readonly records = new Map<string, ActionRecord>();
+  /** Actions in progress (or canceling): what pending actions wait for. */
+  private readonly busy = new Set<ActionRecord>();
+  private readonly pending: ActionRecord[] = [];
 
   constructor(private readonly publish: ActionPublisher, private readonly now: () => number = Date.now) {}
 
   /**
-   * Starts an action and runs its operation. The create event is published once the runner returned, so that a
-   * synchronous operation appears once, already finished. Throws what the runner throws, after recording the
-   * action as Failed.
+   * Records an action and runs its operation, or queues it as Pending behind an action in progress on the same
+   * object or a parent. `check` says whether the operation is allowed now (it throws an ApiError otherwise); it runs
+   * at once in both cases, so that a refused call is refused at once. The create event is published once the
+   * runner returned, so that a synchronous operation appears once, already finished. Throws what the runner or
+   * the check throws, after recording the action as Failed.
    */
-  run(request: ActionRequest, runner: Runner, retriable = true): Action {
+  run(request: ActionRequest, runner: Runner, options: { retriable?: boolean; check?: () => void } = {}): Action {
     const uuid = randomUUID();
     const record: ActionRecord = {
       wire: {
@@ -61,7 +73,7 @@ export class ActionLog {
         user_agent: request.userAgent,
         start_date: toRfc2822(this.now()),
         end_date: null,
-        state: 'In progress',
+        state: 'Pending',
         ip: request.ip,
         location: request.ip.startsWith('127.') || request.ip === '::1' ? 'Localhost' : 'Unknown',
         is_user_action: request.isUserAction,
@@ -69,22 +81,32 @@ export class ActionLog {
         can_be_retried: false,
       },
       namespace: request.namespace,
+      waitFor: request.waitFor ?? [request.object],
       logs: [],
       listeners: new Set(),
       cancelRequested: false,
       published: false,
-      runner: retriable ? runner : null,
+      runner,
+      retriable: options.retriable ?? true,
     };
     this.records.set(uuid, record);
     this.trim();
     try {
-      runner(this.handle(record));
+      options.check?.();
+      if (this.blocked(record)) {
+        record.wire.can_be_canceled = true;
+        this.pending.push(record);
+        this.appendLog(record, 'Waiting for the action in progress on this object to end');
+      } else {
+        this.start(record);
+      }
     } catch (error) {
       this.settle(record, 'Failed', error instanceof Error ? error.message : String(error));
-      this.publishCreate(record);
       throw error;
+    } finally {
+      record.published = true;
+      this.publish(record.namespace, 'create', record.wire);
     }
-    this.publishCreate(record);
     return record.wire;
   }
 
@@ -121,24 +143,25 @@ export class ActionLog {
 
   retry(uuid: string): Action {
     const record = this.mustGet(uuid);
-    if (!FINAL.includes(record.wire.state) || !record.runner) {
+    if (!FINAL.includes(record.wire.state) || !record.retriable) {
       throw badRequest(`Action ${uuid} cannot be retried in state ${record.wire.state}` +
-        (record.runner ? '' : ' (this kind of action cannot be retried)'));
+        (record.retriable ? '' : ' (this kind of action cannot be retried)'));
     }
     const before = { ...record.wire };
-    Object.assign(record.wire, {
-      state: 'In progress', end_date: null, can_be_canceled: false, can_be_retried: false,
-      start_date: toRfc2822(this.now()),
-    });
+    const logLength = record.logs.length;
+    Object.assign(record.wire, { end_date: null, can_be_retried: false, start_date: toRfc2822(this.now()) });
     record.cancelRequested = false;
+    record.published = false; // the retry is announced once, in the state it reached
     try {
-      record.runner(this.handle(record));
+      this.start(record);
     } catch (error) {
       // Not allowed now (the object's state moved on): the action is left exactly as it was.
       Object.assign(record.wire, before);
+      record.logs.length = logLength;
+      record.published = true;
       throw error;
     }
-    this.appendLog(record, 'Retried');
+    record.published = true;
     this.publish(record.namespace, 'update', record.wire);
     return record.wire;
   }
@@ -163,19 +186,52 @@ export class ActionLog {
     return record;
   }
 
+  private blocked(record: ActionRecord): boolean {
+    for (const other of this.busy) if (record.waitFor.includes(other.wire.object)) return true;
+    return false;
+  }
+
+  /** In progress, and the operation runs; throws (after settling as Failed) when the operation refuses to. */
+  private start(record: ActionRecord): void {
+    record.wire.can_be_canceled = false;
+    this.setState(record, 'In progress');
+    try {
+      record.runner(this.handle(record));
+    } catch (error) {
+      this.settle(record, 'Failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  /** Starts the pending actions nothing blocks any more, oldest first. */
+  private drain(): void {
+    for (let i = 0; i < this.pending.length; i++) {
+      const record = this.pending[i]!;
+      if (record.wire.state !== 'Pending') {
+        this.pending.splice(i--, 1);
+      } else if (!this.blocked(record)) {
+        this.pending.splice(i--, 1);
+        try {
+          this.start(record);
+        } catch {
+          // Recorded as Failed with the reason (the object's state no longer allows the operation).
+        }
+      }
+    }
+  }
+
   private handle(record: ActionRecord): ActionHandle {
-    const log = this; // the handle is a plain object whose methods call back into this log
-    const active = () => !FINAL.includes(record.wire.state);
+    const active = () => BUSY.includes(record.wire.state);
     return {
       uri: record.wire.resource_uri,
-      log: (line) => log.appendLog(record, line),
-      succeed: () => active() && log.settle(record, 'Success', 'Done'),
-      fail: (message) => active() && log.settle(record, 'Failed', `Failed: ${message}`),
-      canceled: () => active() && log.settle(record, 'Canceled', 'Canceled'),
+      log: (line) => this.appendLog(record, line),
+      succeed: () => active() && this.settle(record, 'Success', 'Done'),
+      fail: (message) => active() && this.settle(record, 'Failed', `Failed: ${message}`),
+      canceled: () => active() && this.settle(record, 'Canceled', 'Canceled'),
       setCancelable: (cancelable) => {
         if (record.wire.can_be_canceled === cancelable || !active()) return;
         record.wire.can_be_canceled = cancelable;
-        if (record.published) log.publish(record.namespace, 'update', record.wire);
+        if (record.published) this.publish(record.namespace, 'update', record.wire);
       },
       get cancelRequested() {
         return record.cancelRequested;
@@ -189,21 +245,20 @@ export class ActionLog {
   private settle(record: ActionRecord, state: ActionState, message: string): void {
     record.wire.end_date = toRfc2822(this.now());
     record.wire.can_be_canceled = false;
-    record.wire.can_be_retried = record.runner !== null;
+    record.wire.can_be_retried = record.retriable;
     this.appendLog(record, message);
     this.setState(record, state);
     for (const sink of record.listeners) sink.end(`action ${state}`);
     record.listeners.clear();
+    this.drain();
   }
 
+  /** Every state change goes through here, so that the set of actions in progress stays true. */
   private setState(record: ActionRecord, state: ActionState): void {
+    if (BUSY.includes(state)) this.busy.add(record);
+    else this.busy.delete(record);
     record.wire.state = state;
     if (record.published) this.publish(record.namespace, 'update', record.wire);
-  }
-
-  private publishCreate(record: ActionRecord): void {
-    record.published = true;
-    this.publish(record.namespace, 'create', record.wire);
   }
 
   private appendLog(record: ActionRecord, text: string): void {

@@ -9,6 +9,7 @@ import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js'
 import type { ActionHandle, Backend } from './backend.js';
 import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
 import { ApiError, badRequest, methodNotAllowed, notFound } from './errors.js';
+import { parentsOf } from './events-hub.js';
 import { clientIp, readJsonBody, sendError, sendJson, sendJsonText } from './http-util.js';
 import type { JsonCache } from './json-cache.js';
 import {
@@ -138,7 +139,7 @@ export class RestApi {
     const action = this.runAction(r, spec, 'create', r.path, (handle) => {
       created = this.ctx.backend.create(spec.kind as 'service', r.namespace, input as never, handle);
       handle.setObject(created.resource_uri);
-    }, false);
+    }, { retriable: false });
     return { status: 201, body: created, headers: actionHeader(action.resource_uri) };
   }
 
@@ -201,17 +202,27 @@ export class RestApi {
   /** An operation on an existing object: refused whole when the object's state does not allow it. */
   private mutate(r: Request, spec: KindSpec, object: WireObject, op: Operation, run: (h: ActionHandle) => WireObject) {
     let result: WireObject = object;
+    const resolve = (uri: string) => this.ctx.backend.getByUri(uri);
+    const current = () => this.ctx.backend.getByUri(object.resource_uri) ?? object;
     const action = this.runAction(r, spec, op, object.resource_uri, (handle) => {
-      checkState(spec, object, op);
+      // Checked again when it runs: a Pending operation may find its object changed.
+      checkState(spec, current(), op);
       result = run(handle);
+    }, {
+      check: () => checkState(spec, object, op),
+      waitFor: [object.resource_uri, ...parentsOf(spec.kind, object, resolve)],
     });
-    // An operation that finished before we answer is 200; one still running is 202 Accepted.
+    // An operation that finished before we answer is 200; one still running (or waiting) is 202 Accepted.
     const finished = action.state === 'Success' || action.state === 'Failed';
     return { status: finished ? 200 : 202, body: result, headers: actionHeader(action.resource_uri) };
   }
 
-  private runAction(r: Request, spec: KindSpec, op: string, object: string, runner: Runner, retriable = true) {
+  private runAction(
+    r: Request, spec: KindSpec, op: string, object: string, runner: Runner,
+    options: { retriable?: boolean; check?: () => void; waitFor?: string[] } = {},
+  ) {
     const request: ActionRequest = {
+      ...(options.waitFor ? { waitFor: options.waitFor } : {}),
       namespace: r.namespace,
       user: r.user,
       name: `${spec.label} ${VERBS[op] ?? op}`,
@@ -222,7 +233,7 @@ export class RestApi {
       userAgent: String(r.req.headers['user-agent'] ?? ''),
       isUserAction: true,
     };
-    return this.ctx.actions.run(request, runner, retriable);
+    return this.ctx.actions.run(request, runner, options);
   }
 
   private mustGet(r: Request, spec: KindSpec): WireObject {
@@ -259,7 +270,7 @@ export class RestApi {
         trigger = triggers.create(r.namespace, service.resource_uri, input.name, input.operation) as unknown as WireObject;
         handle.setObject(trigger.resource_uri);
         handle.succeed();
-      }, false);
+      }, { retriable: false });
       return { status: 201, body: trigger, headers: actionHeader(action.resource_uri) };
     }
     const record = triggers.get(service.resource_uri, uuid);
@@ -269,7 +280,7 @@ export class RestApi {
     const action = this.runAction(r, KINDS.trigger, 'terminate', record.trigger.resource_uri, (handle) => {
       triggers.delete(uuid);
       handle.succeed();
-    }, false);
+    }, { retriable: false });
     return { status: 200, body: record.trigger, headers: actionHeader(action.resource_uri) };
   }
 
@@ -287,7 +298,7 @@ export class RestApi {
     const request: ActionRequest = {
       namespace: record.namespace, user: record.namespace, name: `Service ${VERBS[op]}`, method: 'POST', path,
       object: service.resource_uri, ip: clientIp(req), userAgent: String(req.headers['user-agent'] ?? ''),
-      isUserAction: false,
+      isUserAction: false, waitFor: [service.resource_uri, ...parentsOf('service', service, (uri) => this.ctx.backend.getByUri(uri))],
     };
     let result: WireObject = service;
     const action = this.ctx.actions.run(request, (handle) => {
@@ -302,7 +313,7 @@ export class RestApi {
     const action = this.runAction(r, KINDS.node, 'create', r.path, (handle) => {
       token = this.ctx.backend.createNodeToken(r.namespace);
       handle.succeed();
-    }, false);
+    }, { retriable: false });
     return { status: 201, body: token, headers: actionHeader(action.resource_uri) };
   }
 }

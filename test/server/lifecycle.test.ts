@@ -298,6 +298,30 @@ describe('actions', () => {
     expect((await t.api('POST', `${uri}cancel/`)).status).toBe(400);
   });
 
+  it('an operation waits as Pending behind an action in progress on a parent, and can be canceled there', async () => {
+    const svc = await newService({ image: 'nginx', name: 'lc-pending', target_num_containers: 2, deployment_strategy: 'HIGH_AVAILABILITY' });
+    await t.api('POST', `${svc.resource_uri}start/`);
+    const running = await waitState(svc.resource_uri, 'Running');
+    const [first, second] = await Promise.all(running.containers.map(get));
+    const upgrade = await t.api('POST', `${first.node}docker-upgrade/`);
+    // The node upgrades: terminating a container on it waits, then runs when the upgrade is done.
+    const terminate = await t.api('DELETE', first.resource_uri);
+    expect(terminate.status).toBe(202);
+    const terminateUri = terminate.headers.get('x-dockercloud-action-uri')!;
+    expect(await get(terminateUri)).toMatchObject({ state: 'Pending', can_be_canceled: true });
+    expect((await settled(t, upgrade.headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
+    expect((await settled(t, terminateUri)).state).toBe('Success');
+    expect((await get(first.resource_uri)).state).toBe('Terminated');
+    expect(second.node).not.toBe(first.node); // high availability spreads them
+    const again = await t.api('POST', `${second.node}docker-upgrade/`);
+    const pending = (await t.api('DELETE', second.resource_uri)).headers.get('x-dockercloud-action-uri')!;
+    const canceled = await t.api('POST', `${pending}cancel/`);
+    expect(canceled.body).toMatchObject({ state: 'Canceled', can_be_retried: true });
+    await settled(t, again.headers.get('x-dockercloud-action-uri')!);
+    expect((await get(second.resource_uri)).state).toBe('Running');
+    expect((await get(pending)).state).toBe('Canceled');
+  });
+
   it('filters by object with include_related', async () => {
     const shop = await findOne(t, '/api/app/v1/stack/?name=shop');
     const web = await findOne(t, '/api/app/v1/service/?name=web');
