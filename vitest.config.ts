@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: keep test files from fighting over them.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
