@@ -33,6 +33,7 @@ export class StreamApi {
     this.wss.on('connection', (ws) => {
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
+      ws.on('error', () => ws.terminate()); // a peer that resets the connection; its close handlers clean up
     });
     this.heartbeat = setInterval(() => {
       for (const ws of this.wss.clients) {

@@ -1,4 +1,13 @@
 // Simulated time: real timers scaled by a speed factor (tests run at a high speed), all cancelled on close.
+// A callback that throws is reported and the simulation goes on: one bad step must not take the server down.
+
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    console.error('dctop serve: simulation step failed:', error instanceof Error ? error.message : error);
+  }
+}
 
 export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -21,7 +30,7 @@ export class SimClock {
     if (this.closed) return () => {};
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      fn();
+      guarded(fn);
     }, Math.max(0, ms / this.speed));
     this.timers.add(timer);
     return () => {
@@ -33,7 +42,7 @@ export class SimClock {
   /** Runs `fn` every `ms` of real time (not scaled: for pacing output such as followed logs and churn). */
   every(ms: number, fn: () => void): () => void {
     if (this.closed) return () => {};
-    const timer = setInterval(fn, ms);
+    const timer = setInterval(() => guarded(fn), ms);
     this.timers.add(timer);
     return () => {
       clearInterval(timer);
