@@ -62,6 +62,16 @@ export class ApiServer {
     });
   }
 
+  /**
+   * Stops listening and drops every connection, but keeps the backend: a later listen() serves the same world.
+   * (What a client sees when the API goes away and comes back.)
+   */
+  async stopListening(): Promise<void> {
+    this.streams.disconnectAll();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
   get port(): number {
     return (this.http.address() as AddressInfo).port;
   }

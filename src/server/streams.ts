@@ -68,6 +68,11 @@ export class StreamApi {
     }
   }
 
+  /** Drops every open stream (the server stops listening, or shuts down). */
+  disconnectAll(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');

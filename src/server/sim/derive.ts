@@ -41,11 +41,20 @@ function impliedClusterState(sim: Sim, cluster: NodeCluster): NodeCluster['state
 
 export function refreshService(sim: Sim, service: Service | undefined, settle = false): void {
   if (!service) return;
-  sim.world.touch(service);
   const containers = serviceContainers(sim, service);
-  service.current_num_containers = containers.length;
-  service.running_num_containers = containers.filter((c) => c.state === 'Running').length;
-  service.stopped_num_containers = containers.filter((c) => c.state === 'Stopped').length;
+  const counters = [containers.length, 0, 0];
+  for (const c of containers) {
+    if (c.state === 'Running') counters[1]!++;
+    else if (c.state === 'Stopped') counters[2]!++;
+  }
+  const [current, running, stopped] = counters as [number, number, number];
+  if (current !== service.current_num_containers || running !== service.running_num_containers ||
+    stopped !== service.stopped_num_containers) {
+    service.current_num_containers = current;
+    service.running_num_containers = running;
+    service.stopped_num_containers = stopped;
+    sim.world.touch(service);
+  }
   if (service.state !== 'Terminated' && (settle || !SERVICE_HELD.has(service.state))) {
     sim.world.setState(service, impliedServiceState(sim, service));
   }
@@ -53,22 +62,31 @@ export function refreshService(sim: Sim, service: Service | undefined, settle = 
 }
 
 export function refreshStack(sim: Sim, stack: Stack | undefined, settle = false): void {
-  sim.world.touch(stack);
   if (!stack || stack.state === 'Terminated' || (!settle && STACK_HELD.has(stack.state))) return;
-  stack.synchronized = stack.services.every((uri) => sim.world.service(uri)?.synchronized !== false);
+  const synchronized = stack.services.every((uri) => sim.world.service(uri)?.synchronized !== false);
+  if (synchronized !== stack.synchronized) {
+    stack.synchronized = synchronized;
+    sim.world.touch(stack);
+  }
   sim.world.setState(stack, impliedStackState(sim, stack));
 }
 
 export function refreshNode(sim: Sim, node: Node | undefined): void {
   if (!node) return;
-  sim.world.touch(node);
-  node.current_num_containers = sim.containersOnNode.get(node.resource_uri)?.size ?? 0;
+  const count = sim.containersOnNode.get(node.resource_uri)?.size ?? 0;
+  if (count !== node.current_num_containers) {
+    node.current_num_containers = count;
+    sim.world.touch(node);
+  }
 }
 
 export function refreshCluster(sim: Sim, cluster: NodeCluster | undefined, settle = false): void {
   if (!cluster) return;
-  sim.world.touch(cluster);
-  cluster.current_num_nodes = cluster.nodes.filter((uri) => NODE_UP.has(sim.world.node(uri)?.state ?? '')).length;
+  const up = cluster.nodes.filter((uri) => NODE_UP.has(sim.world.node(uri)?.state ?? '')).length;
+  if (up !== cluster.current_num_nodes) {
+    cluster.current_num_nodes = up;
+    sim.world.touch(cluster);
+  }
   if (cluster.state !== 'Terminated' && (settle || !CLUSTER_HELD.has(cluster.state))) {
     sim.world.setState(cluster, impliedClusterState(sim, cluster));
   }

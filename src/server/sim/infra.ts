@@ -67,6 +67,7 @@ export function createNode(sim: Sim, namespace: string, cluster: NodeCluster, de
   internal(sim, node.resource_uri).flag = true; // reachable
   sim.world.add(namespace, 'node', node);
   cluster.nodes.push(node.resource_uri);
+  sim.world.touch(cluster);
   refreshCluster(sim, cluster);
   return node;
 }
@@ -116,7 +117,10 @@ export async function terminateNode(sim: Sim, node: Node, log: Log): Promise<voi
   node.destroyed_datetime = toRfc2822(sim.clock.now());
   const cluster = sim.world.cluster(node.node_cluster);
   sim.world.setState(node, 'Terminated');
-  if (cluster) cluster.nodes = cluster.nodes.filter((uri) => uri !== node.resource_uri);
+  if (cluster) {
+    cluster.nodes = cluster.nodes.filter((uri) => uri !== node.resource_uri);
+    sim.world.touch(cluster);
+  }
   refreshCluster(sim, cluster);
   log(`Node ${node.external_fqdn} terminated`);
   sim.clock.after(sim.durations.retention, () => {

@@ -290,6 +290,7 @@ export async function terminateService(sim: Sim, service: Service, log: Log): Pr
   const stack = sim.world.stack(service.stack);
   if (stack) {
     stack.services = stack.services.filter((uri) => uri !== service.resource_uri);
+    sim.world.touch(stack);
     refreshStack(sim, stack);
   }
   sim.clock.after(sim.durations.retention, () => {

@@ -14,8 +14,15 @@ export class World {
   /** Arrays handed to list(), rebuilt only after the collection changed (lists are read far more than written). */
   private readonly listCache = new Map<string, WireObject[]>();
   private readonly listeners = new Set<Listener>();
-  /** Bumped on every change of an object, announced or not: lets the server reuse an object's serialization. */
+  /** Bumped on every change of an object: lets the server reuse an object's serialization. */
   private readonly versions = new WeakMap<object, number>();
+  /**
+   * Every change fires an event. Changes that are not state changes (counters, lists of children, link
+   * variables) are announced once per object at the end of the turn, unless the object was announced in it.
+   */
+  private readonly touchedThisTurn = new Set<string>();
+  private readonly announcedThisTurn = new Set<string>();
+  private flushScheduled = false;
   /** Counts every announced change, for the churn's rate and for tests. */
   changes = 0;
 
@@ -75,9 +82,25 @@ export class World {
     return [...new Set(this.namespaceOfUri.values())];
   }
 
-  /** Records a change that is not announced (counters, lists of children, link variables). */
-  touch(object: object | undefined): void {
-    if (object) this.versions.set(object, (this.versions.get(object) ?? 0) + 1);
+  /** Records a change that is not a state change (counters, lists of children, link variables). */
+  touch(object: { resource_uri: string } | undefined): void {
+    if (!object) return;
+    this.versions.set(object, (this.versions.get(object) ?? 0) + 1);
+    if (this.announcedThisTurn.has(object.resource_uri)) return;
+    this.touchedThisTurn.add(object.resource_uri);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const touched = [...this.touchedThisTurn];
+      this.touchedThisTurn.clear();
+      this.announcedThisTurn.clear();
+      for (const uri of touched) this.emit(uri);
+    });
   }
 
   version(object: object): number {
@@ -90,7 +113,10 @@ export class World {
     const namespace = this.namespaceOfUri.get(uri);
     const kind = this.kindOfUri.get(uri);
     if (!object || namespace === undefined || !kind) return;
-    this.touch(object);
+    this.versions.set(object, (this.versions.get(object) ?? 0) + 1);
+    this.touchedThisTurn.delete(uri);
+    this.announcedThisTurn.add(uri);
+    this.scheduleFlush();
     this.changes++;
     for (const listener of this.listeners) listener({ namespace, kind, action, object });
   }
