@@ -301,3 +301,20 @@ export interface ListMeta {
 export interface ListPage<T> { meta: ListMeta; objects: T[] }
 
 export interface ErrorBody { error: string }
+
+/** The wire type of each kind, by its name in the kinds table. */
+export interface WireOf {
+  action: Action;
+  provider: Provider;
+  region: Region;
+  az: AvailabilityZone;
+  nodetype: NodeType;
+  nodecluster: NodeCluster;
+  node: Node;
+  registry: Registry;
+  repository: Repository;
+  stack: Stack;
+  service: Service;
+  container: Container;
+  trigger: Trigger;
+}

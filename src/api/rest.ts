@@ -1,0 +1,121 @@
+// REST over undici: one keep-alive pool per origin, JSON in and out, typed errors, timeouts, and retries of GETs
+// on network errors, 429 (honouring Retry-After) and 502/503/504. Mutations are never retried silently.
+import { Pool } from 'undici';
+import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
+import type { ClientConfig } from './config.js';
+import { describeNetworkError, DockerCloudError, kindOfNetworkError, kindOfStatus } from './errors.js';
+
+export interface RestOptions {
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Retries of a GET after the first try. */
+  retries?: number;
+  backoff?: BackoffPolicy;
+  connections?: number;
+  userAgent?: string;
+}
+
+export interface RestResponse<T> { status: number; body: T; headers: Record<string, string | string[] | undefined> }
+
+const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
+
+export class RestClient {
+  private readonly pools = new Map<string, Pool>();
+  private readonly options: Required<RestOptions>;
+  /** Requests sent (tries included), for measurements. */
+  requests = 0;
+
+  constructor(private readonly config: ClientConfig, options: RestOptions = {}) {
+    this.options = {
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      retries: options.retries ?? 4,
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      connections: options.connections ?? 16,
+      userAgent: options.userAgent ?? 'dctop',
+    };
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.options.connections,
+        connect: { timeout: this.options.connectTimeoutMs },
+        headersTimeout: this.options.requestTimeoutMs,
+        bodyTimeout: this.options.requestTimeoutMs,
+        keepAliveTimeout: 30_000,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** A request to a root-relative path (or an absolute URL) of the API. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
+    const retries = method === 'GET' ? this.options.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, body);
+      } catch (error) {
+        const e = error as DockerCloudError;
+        const retriable = e.kind === 'network' || e.kind === 'timeout' || (e.status !== undefined && RETRIABLE_STATUS.has(e.status));
+        if (!retriable || attempt >= retries) throw error;
+        await sleep(backoffDelay(this.options.backoff, attempt, e.retryAfterMs ?? 0));
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
+    const url = new URL(path, this.config.restHost);
+    const headers: Record<string, string> = {
+      authorization: this.config.authorization,
+      accept: 'application/json',
+      'user-agent': this.options.userAgent,
+    };
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    }
+    this.requests++;
+    let res;
+    try {
+      res = await this.pool(url.origin).request({
+        method, path: `${url.pathname}${url.search}`, headers, body: payload,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+    } catch (error) {
+      const kind = (error as Error).name === 'TimeoutError' ? 'timeout' : kindOfNetworkError(error);
+      throw new DockerCloudError(kind, `${method} ${url.pathname}: ${kind === 'timeout' ? 'timed out' : describeNetworkError(error)}`);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (error) {
+      throw new DockerCloudError(kindOfNetworkError(error), `${method} ${url.pathname}: ${describeNetworkError(error)}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+      if (res.statusCode < 400) {
+        throw new DockerCloudError('protocol', `${method} ${url.pathname}: the answer is not JSON`, res.statusCode);
+      }
+    }
+    if (res.statusCode >= 400) {
+      const serverMessage = (parsed as { error?: unknown } | undefined)?.error;
+      const message = typeof serverMessage === 'string' ? serverMessage : `HTTP ${res.statusCode}`;
+      const retryAfter = Number(res.headers['retry-after']);
+      throw new DockerCloudError(kindOfStatus(res.statusCode), `${method} ${url.pathname}: ${message}`, res.statusCode,
+        Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+    }
+    return { status: res.statusCode, body: parsed as T, headers: res.headers };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+}

@@ -1,0 +1,335 @@
+// The live store: a normalized cache of the fleet that stays true. The first listing and every resync list all
+// kinds (in parallel, large pages); events patch an object's state at once, then the object (and the parents whose
+// counters it moves) is re-fetched, coalesced and batched; terminated objects stay a while, marked, then leave.
+// Subscribers receive immutable snapshots at most maxFps times a second, never one per event.
+import { ActionTracker } from '../api/actions.js';
+import type { DockerCloudClient } from '../api/client.js';
+import type { EventStream, StreamHealth } from '../api/events.js';
+import { KINDS, parsePath, parseWireDate, type CloudEvent, type KindName, type WireObject, type WireOf } from '../domain/index.js';
+import { FetchQueue } from './fetch-queue.js';
+import { buildIndexes, STORE_KINDS, type Indexes, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';
+
+export interface StoreOptions {
+  /** At most this many snapshots a second (the monitor uses at most 30). */
+  maxFps?: number;
+  /** How long events gather before their re-fetches start. */
+  batchDelayMs?: number;
+  fetchConcurrency?: number;
+  /** How long terminated objects stay. */
+  terminatedRetentionMs?: number;
+  /** How many of the newest actions are kept. */
+  actionLimit?: number;
+  /** Record event-to-snapshot latencies (for benchmarks). */
+  measure?: boolean;
+}
+
+const isStoreKind = (kind: string): kind is StoreKind => (STORE_KINDS as readonly string[]).includes(kind);
+type AnyObject = Readonly<WireObject>;
+
+/** The parents whose own fields move when a child changes (counters, lists of children): the direct ones. */
+function directParentKinds(kind: StoreKind): Set<string> {
+  const spec = KINDS[kind];
+  return new Set(kind === 'action' ? [] : spec.parents.filter((path) => path.length === 1).map((path) => {
+    const field = path[0]!;
+    return field === 'node_cluster' ? 'nodecluster' : field;
+  }));
+}
+
+export class FleetStore {
+  readonly events: EventStream;
+  readonly actions: ActionTracker;
+  private readonly options: Required<StoreOptions>;
+  private readonly maps = Object.fromEntries(STORE_KINDS.map((k) => [k, new Map<string, AnyObject>()])) as Record<StoreKind, Map<string, AnyObject>>;
+  private readonly terminatedAt = new Map<string, number>();
+  private readonly dirtyKinds = new Set<StoreKind>();
+  private changed = new Set<string>();
+  private readonly fetches: FetchQueue;
+  private readonly listeners = new Set<(snapshot: Snapshot) => void>();
+  private snapshot: Snapshot;
+  private emitTimer: NodeJS.Timeout | null = null;
+  private lastEmit = 0;
+  private complete = false;
+  private syncing = false;
+  private buffered: CloudEvent[] = [];
+  private staleSince: number | null = Date.now();
+  private error: string | null = null;
+  private readonly rate: number[] = new Array(60).fill(0);
+  private rateSecond = Math.floor(Date.now() / 1000);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly pendingLatency: number[] = [];
+  private closed = false;
+  /** Counters for tests and benchmarks. */
+  readonly stats = { events: 0, fetches: 0, relists: 0, snapshots: 0, latencies: [] as number[] };
+
+  constructor(readonly client: DockerCloudClient, options: StoreOptions = {}) {
+    this.options = {
+      maxFps: options.maxFps ?? 10,
+      batchDelayMs: options.batchDelayMs ?? 20,
+      fetchConcurrency: options.fetchConcurrency ?? 8,
+      terminatedRetentionMs: options.terminatedRetentionMs ?? 60_000,
+      actionLimit: options.actionLimit ?? 500,
+      measure: options.measure ?? false,
+    };
+    this.events = client.events();
+    this.actions = new ActionTracker(client, this.events);
+    this.fetches = new FetchQueue((uri) => this.refetch(uri), {
+      batchDelayMs: this.options.batchDelayMs, concurrency: this.options.fetchConcurrency,
+    });
+    this.snapshot = this.build();
+    this.events.onEvent((event) => this.onEvent(event));
+    this.events.onHealth((health) => this.onHealth(health));
+    this.events.onConnected(() => void this.resync());
+    this.timers.push(setInterval(() => this.sweep(), 1000));
+  }
+
+  /** Connects and lists everything; resolves with the first complete snapshot (rejects if that listing fails). */
+  async start(): Promise<Snapshot> {
+    this.events.start();
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        const health = this.events.health;
+        if (this.complete) resolve();
+        else if (health.state === 'auth_failed' || (this.error && !this.syncing)) {
+          this.emitNow(); // subscribers see why
+          reject(new Error(health.state === 'auth_failed' ? health.error : this.error!));
+        } else setTimeout(check, 10);
+      };
+      check();
+    });
+    this.emitNow();
+    return this.snapshot;
+  }
+
+  getSnapshot = (): Snapshot => this.snapshot;
+
+  subscribe = (listener: (snapshot: Snapshot) => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Catalogue kinds, loaded when asked for and kept. */
+  private readonly catalogue = new Map<string, Promise<unknown[]>>();
+  loadCatalogue<K extends 'provider' | 'region' | 'az' | 'nodetype' | 'registry'>(kind: K): Promise<WireOf[K][]> {
+    let loading = this.catalogue.get(kind);
+    if (!loading) this.catalogue.set(kind, (loading = this.client.listAll(kind)));
+    return loading as Promise<WireOf[K][]>;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.events.close();
+    this.actions.close();
+    this.fetches.close();
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.timers.forEach(clearInterval);
+  }
+
+  // ── sync ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Lists every kind and replaces what the store holds; events that arrive meanwhile are applied afterwards. */
+  private async resync(): Promise<void> {
+    if (this.syncing || this.closed) return;
+    this.syncing = true;
+    this.stats.relists++;
+    this.scheduleEmit();
+    try {
+      const lists = await Promise.all(STORE_KINDS.map((kind) =>
+        kind === 'action'
+          ? this.client.list('action', { limit: this.options.actionLimit }).then((page) => page.objects)
+          : this.client.listAll(kind)));
+      if (this.closed) return;
+      STORE_KINDS.forEach((kind, i) => this.replaceKind(kind, lists[i] as unknown as AnyObject[]));
+      this.complete = true;
+      this.error = null;
+      const buffered = this.buffered;
+      this.buffered = [];
+      this.syncing = false;
+      for (const event of buffered) this.onEvent(event);
+    } catch (error) {
+      this.error = `could not list the fleet: ${(error as Error).message}`;
+      this.syncing = false;
+      // The socket is up but the lists failed: try again shortly (the REST client already retried GETs).
+      if (!this.closed && this.events.health.state === 'live') setTimeout(() => void this.resync(), 2000).unref();
+    }
+    this.refreshStale();
+    this.scheduleEmit();
+  }
+
+  /** Reconciles one kind with a fresh listing: new and changed objects in, vanished ones out. */
+  private replaceKind(kind: StoreKind, fresh: AnyObject[]): void {
+    const map = this.maps[kind];
+    const seen = new Set<string>();
+    for (const object of fresh) {
+      seen.add(object.resource_uri);
+      if (this.isExpired(object)) continue;
+      const old = map.get(object.resource_uri);
+      if (!old || JSON.stringify(old) !== JSON.stringify(object)) this.put(kind, object);
+    }
+    for (const uri of map.keys()) if (!seen.has(uri)) this.remove(kind, uri);
+  }
+
+  // ── events ─────────────────────────────────────────────────────────────────────────────────────────
+
+  private onEvent(event: CloudEvent): void {
+    if (this.syncing) {
+      this.buffered.push(event);
+      return;
+    }
+    this.countEvent();
+    if (!isStoreKind(event.type)) return;
+    const kind = event.type;
+    const uri = event.resource_uri;
+    if (event.action === 'delete') {
+      this.remove(kind, uri);
+      return;
+    }
+    const existing = this.maps[kind].get(uri);
+    if (existing && existing['state'] !== event.state) {
+      // Events patch: the new state shows at once; the fetch below confirms the rest.
+      this.put(kind, { ...existing, state: event.state });
+      if (this.options.measure) this.pendingLatency.push(performance.now());
+    }
+    this.fetches.add(uri);
+    const direct = directParentKinds(kind);
+    for (const parent of event.parents) {
+      const parentKind = parsePath(parent)?.kind;
+      if (parentKind && direct.has(parentKind)) this.fetches.add(parent);
+    }
+  }
+
+  private async refetch(uri: string): Promise<void> {
+    const kind = parsePath(uri)?.kind as KindName | undefined;
+    if (!kind || !isStoreKind(kind)) return;
+    this.stats.fetches++;
+    try {
+      const object = await this.client.fetch<AnyObject>(uri);
+      if (this.closed) return;
+      if (!this.isExpired(object)) this.put(kind, object);
+    } catch (error) {
+      if ((error as { kind?: string }).kind === 'not_found') this.remove(kind, uri);
+      else this.error = `could not fetch ${uri}: ${(error as Error).message}`;
+    }
+  }
+
+  /** Going down makes the data stale at once; only a completed resync makes it fresh again. */
+  private onHealth(health: StreamHealth): void {
+    if (health.state !== 'live' && this.staleSince === null) this.staleSince = Date.now();
+    this.scheduleEmit();
+  }
+
+  private refreshStale(): void {
+    if (this.events.health.state === 'live' && !this.syncing && this.complete) this.staleSince = null;
+  }
+
+  // ── the cache ──────────────────────────────────────────────────────────────────────────────────────
+
+  private put(kind: StoreKind, object: AnyObject): void {
+    const frozen = Object.isFrozen(object) ? object : Object.freeze(object);
+    this.maps[kind].set(object.resource_uri, frozen);
+    if (object['state'] === 'Terminated') {
+      if (!this.terminatedAt.has(object.resource_uri)) this.terminatedAt.set(object.resource_uri, this.terminationTime(object));
+    } else {
+      this.terminatedAt.delete(object.resource_uri);
+    }
+    if (kind === 'action' && this.maps.action.size > this.options.actionLimit) {
+      const oldest = this.maps.action.keys().next().value as string;
+      this.maps.action.delete(oldest);
+    }
+    this.touched(kind, object.resource_uri);
+  }
+
+  private remove(kind: StoreKind, uri: string): void {
+    if (!this.maps[kind].delete(uri)) return;
+    this.terminatedAt.delete(uri);
+    this.touched(kind, uri);
+  }
+
+  private touched(kind: StoreKind, uri: string): void {
+    this.dirtyKinds.add(kind);
+    this.changed.add(uri);
+    this.scheduleEmit();
+  }
+
+  private terminationTime(object: AnyObject): number {
+    const destroyed = parseWireDate(object['destroyed_datetime'] as string | null);
+    return Number.isNaN(destroyed) ? Date.now() : Math.min(destroyed, Date.now());
+  }
+
+  private isExpired(object: AnyObject): boolean {
+    return object['state'] === 'Terminated' && Date.now() - this.terminationTime(object) > this.options.terminatedRetentionMs;
+  }
+
+  /** Terminated objects leave after the retention time. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [uri, at] of this.terminatedAt) {
+      if (now - at <= this.options.terminatedRetentionMs) continue;
+      const kind = parsePath(uri)?.kind;
+      if (kind && isStoreKind(kind)) this.remove(kind, uri);
+      this.terminatedAt.delete(uri);
+    }
+    this.countEvent(0);
+  }
+
+  private countEvent(n = 1): void {
+    const second = Math.floor(Date.now() / 1000);
+    const advance = Math.min(60, second - this.rateSecond);
+    if (advance > 0) {
+      this.rate.splice(0, advance);
+      for (let i = 0; i < advance; i++) this.rate.push(0);
+      this.rateSecond = second;
+      this.scheduleEmit();
+    }
+    this.rate[59]! += n;
+    this.stats.events += n;
+  }
+
+  // ── snapshots ──────────────────────────────────────────────────────────────────────────────────────
+
+  private scheduleEmit(): void {
+    if (this.emitTimer || this.closed) return;
+    const wait = Math.max(0, this.lastEmit + 1000 / this.options.maxFps - Date.now());
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = null;
+      this.emitNow();
+    }, wait);
+  }
+
+  private emitNow(): void {
+    this.lastEmit = Date.now();
+    this.snapshot = this.build();
+    this.stats.snapshots++;
+    if (this.pendingLatency.length) {
+      const now = performance.now();
+      for (const t of this.pendingLatency.splice(0)) this.stats.latencies.push(now - t);
+    }
+    for (const listener of this.listeners) listener(this.snapshot);
+  }
+
+  private build(): Snapshot {
+    const previous = this.snapshot as Snapshot | undefined;
+    const objects = Object.fromEntries(STORE_KINDS.map((kind) => [
+      kind,
+      previous && !this.dirtyKinds.has(kind) ? previous.objects[kind] : new Map(this.maps[kind]),
+    ])) as unknown as KindMaps;
+    const indexes: Indexes = buildIndexes(objects, this.dirtyKinds, previous?.indexes ?? null);
+    this.dirtyKinds.clear();
+    const changed = this.changed;
+    this.changed = new Set();
+    const health = this.events.health;
+    return Object.freeze({
+      version: (previous?.version ?? 0) + 1,
+      at: Date.now(),
+      objects,
+      indexes,
+      changed,
+      terminatedAt: new Map(this.terminatedAt),
+      complete: this.complete,
+      health,
+      stale: this.staleSince !== null,
+      staleSince: this.staleSince,
+      eventRate: [...this.rate],
+      error: this.error,
+    });
+  }
+}

@@ -1,0 +1,3 @@
+// The live store, as a library: `import { FleetStore } from 'dctop/store'`.
+export { FleetStore, type StoreOptions } from './fleet-store.js';
+export { STORE_KINDS, type Indexes, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';

@@ -1,0 +1,164 @@
+// The store against the real server: it mirrors the fleet, follows changes live, coalesces re-fetches, caps its
+// snapshot rate, and resyncs after the API went away and came back with changes.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DockerCloudClient } from '../../src/api/client.js';
+import type { Container, Service } from '../../src/domain/index.js';
+import { FleetStore, type StoreOptions } from '../../src/store/fleet-store.js';
+import { STORE_KINDS, type Snapshot } from '../../src/store/snapshot.js';
+import { clientFor } from '../helpers/client.js';
+import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function setup(fleet: Parameters<typeof startTestServer>[0] = {}, options: StoreOptions = {}, user = 'alice') {
+  const t = await startTestServer({ fleet: 'demo', ...fleet });
+  cleanup.push(() => t.close());
+  const client: DockerCloudClient = await clientFor(t, user);
+  cleanup.push(() => client.close());
+  const store = new FleetStore(client, { maxFps: 50, batchDelayMs: 10, ...options });
+  cleanup.push(() => store.close());
+  return { t, client, store };
+}
+
+/** The server's truth, straight from the backend, in the store's shape. */
+function truth(t: TestServer): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const kind of STORE_KINDS) {
+    if (kind === 'action') continue;
+    out[kind] = Object.fromEntries(t.backend.list(kind, 'alice').map((o) => [o.resource_uri, structuredClone(o)]));
+  }
+  return out;
+}
+
+function mirror(snapshot: Snapshot): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const kind of STORE_KINDS) {
+    if (kind === 'action') continue;
+    out[kind] = Object.fromEntries([...snapshot.objects[kind]].map(([uri, o]) => [uri, structuredClone(o)]));
+  }
+  return out;
+}
+
+/** Waits until the store equals the server (what it converges to once the events settled). */
+async function converged(t: TestServer, store: FleetStore): Promise<void> {
+  await eventually(() => JSON.stringify(mirror(store.getSnapshot())) === JSON.stringify(truth(t)), 10000, 'store = server');
+}
+
+describe('the store', () => {
+  it('starts with a complete snapshot equal to the server, with relationship indexes', async () => {
+    const { t, store } = await setup({ fleet: 'demo' });
+    const snapshot = await store.start();
+    expect(snapshot.complete).toBe(true);
+    expect(snapshot.stale).toBe(false);
+    expect(snapshot.health.state).toBe('live');
+    expect(mirror(snapshot)).toEqual(truth(t));
+    const web = [...snapshot.objects.service.values()].find((s) => s.name === 'web')!;
+    expect([...(snapshot.indexes.containersOfService.get(web.resource_uri) ?? [])].sort()).toEqual([...web.containers].sort());
+    const cluster = [...snapshot.objects.nodecluster.values()][0]!;
+    expect(snapshot.indexes.nodesOfCluster.get(cluster.resource_uri)).toHaveLength(cluster.nodes.length);
+    const node = [...snapshot.objects.node.values()].find((n) => n.current_num_containers > 0)!;
+    expect(snapshot.indexes.containersOfNode.get(node.resource_uri)).toHaveLength(node.current_num_containers);
+    const shop = [...snapshot.objects.stack.values()].find((s) => s.name === 'shop')!;
+    expect(snapshot.indexes.servicesOfStack.get(shop.resource_uri)).toHaveLength(shop.services.length);
+    expect(Object.isFrozen(snapshot) && Object.isFrozen(web)).toBe(true);
+  });
+
+  it('follows live changes: the new state at once, then the fetched object and its counters', async () => {
+    const { t, client, store } = await setup();
+    await store.start();
+    const svc = (await client.create('service', { image: 'nginx', name: 'live', target_num_containers: 2 })).object;
+    await eventually(() => store.getSnapshot().objects.service.has(svc.resource_uri), 5000, 'created service');
+    const seen = new Set<string>();
+    store.subscribe((s) => {
+      const state = s.objects.service.get(svc.resource_uri)?.state;
+      if (state) seen.add(state);
+    });
+    await client.operate(svc.resource_uri, 'start');
+    await eventually(() => store.getSnapshot().objects.service.get(svc.resource_uri)?.running_num_containers === 2, 5000, 'running');
+    expect(seen.has('Starting')).toBe(true);
+    const snapshot = store.getSnapshot();
+    const mine = snapshot.indexes.containersOfService.get(svc.resource_uri) ?? [];
+    expect(mine).toHaveLength(2);
+    expect(mine.every((uri) => snapshot.objects.container.get(uri)?.state === 'Running')).toBe(true);
+    expect([...snapshot.objects.action.values()].some((a) => a.object === svc.resource_uri && a.action === 'Service Start')).toBe(true);
+    await converged(t, store);
+  });
+
+  it('coalesces: 1,000 events on one object cause a handful of fetches', async () => {
+    const { t, store } = await setup();
+    await store.start();
+    const container = t.backend.list('container', 'alice')[0]!;
+    const before = store.stats.fetches;
+    const eventsBefore = store.stats.events;
+    for (let i = 0; i < 1000; i++) t.backend.sim.world.emit(container.resource_uri);
+    await eventually(() => store.stats.events - eventsBefore >= 1000, 5000, '1,000 events');
+    await new Promise((r) => setTimeout(r, 100));
+    const fetches = store.stats.fetches - before;
+    expect(fetches).toBeGreaterThan(0);
+    expect(fetches).toBeLessThanOrEqual(10); // the container and its service and node, a few times at most
+  });
+
+  it('caps snapshots at maxFps under churn, never one per event', async () => {
+    const { t, store } = await setup({ fleet: 400, seed: 5 }, { maxFps: 10 });
+    await store.start();
+    const times: number[] = [];
+    store.subscribe(() => times.push(Date.now()));
+    const events0 = store.stats.events;
+    t.backend.startChurn('alice', 500);
+    await new Promise((r) => setTimeout(r, 1500));
+    t.backend.startChurn('alice', 0);
+    const events = store.stats.events - events0;
+    expect(events).toBeGreaterThan(300);
+    expect(times.length).toBeLessThanOrEqual(16); // 10 a second over 1.5 s, plus the edges
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(95);
+    await converged(t, store);
+  });
+
+  it('resyncs after the API went away and came back changed, and says it was stale meanwhile', async () => {
+    const { t, client, store } = await setup();
+    await store.start();
+    const port = t.server.port;
+    await t.server.stopListening();
+    await eventually(() => store.getSnapshot().stale && store.getSnapshot().health.state === 'reconnecting', 5000, 'stale');
+    const staleSince = store.getSnapshot().staleSince!;
+    expect(staleSince).toBeLessThanOrEqual(Date.now());
+    // Changes while the client cannot see them.
+    const sim = t.backend.sim;
+    const web = t.backend.list('service', 'alice').find((s) => s['name'] === 'web') as unknown as Service;
+    const { stopService, createService } = await import('../../src/server/sim/services.js');
+    const { parseServiceCreate } = await import('../../src/server/inputs.js');
+    void stopService(sim, web, () => {});
+    const fresh = createService(sim, 'alice', parseServiceCreate({ image: 'redis', name: 'while-away' }), null);
+    await eventually(() => web.state === 'Stopped', 5000, 'web stopped on the server');
+    await t.server.listen(port, '127.0.0.1');
+    await eventually(() => !store.getSnapshot().stale, 10000, 'fresh again');
+    expect(store.stats.relists).toBe(2);
+    const snapshot = store.getSnapshot();
+    expect(snapshot.objects.service.get(web.resource_uri)?.state).toBe('Stopped');
+    expect(snapshot.objects.service.has(fresh.resource_uri)).toBe(true);
+    await converged(t, store);
+    void client;
+  });
+
+  it('marks terminated objects, then lets them go', async () => {
+    const { client, store } = await setup({}, { terminatedRetentionMs: 400 });
+    await store.start();
+    const svc = (await client.create('service', { image: 'nginx', name: 'short-lived' })).object;
+    await client.operate(svc.resource_uri, 'start');
+    await eventually(() => store.getSnapshot().objects.service.get(svc.resource_uri)?.state === 'Running', 5000);
+    const container = store.getSnapshot().indexes.containersOfService.get(svc.resource_uri)![0]!;
+    await client.terminate(container);
+    await eventually(() => store.getSnapshot().terminatedAt.has(container), 5000, 'marked terminated');
+    expect((store.getSnapshot().objects.container.get(container) as Container).state).toBe('Terminated');
+    await eventually(() => !store.getSnapshot().objects.container.has(container), 5000, 'gone');
+  });
+
+  it('reports an authentication failure instead of retrying forever', async () => {
+    const { store } = await setup({}, {}, 'mallory');
+    await expect(store.start()).rejects.toThrow(/Authentication/);
+    expect(store.getSnapshot().health.state).toBe('auth_failed');
+  });
+});
