@@ -2,12 +2,17 @@
 //   - time to a ready 10,000-container fleet, and the server's RSS
 //   - requests per second listing 10,000 containers, pages of 25 and of 1,000 (16 keep-alive connections)
 //   - events per second delivered to 10 stream subscribers under churn
-// BENCH_SECONDS (default 5) sets how long each load runs.
+//   - the client store against --fleet 10000 --churn 1000: time to the first complete snapshot, fetches per
+//     1,000 events, event-to-snapshot latency p50/p99, the client's RSS
+// BENCH_SECONDS (default 5) sets how long each load runs. `node dist/bench/run.js server` or `… store` runs one part.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
+import { DockerCloudClient } from '../src/api/client.js';
+import { resolveConfig } from '../src/api/config.js';
+import { FleetStore } from '../src/store/fleet-store.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -118,7 +123,36 @@ async function eventLoad(churn: number): Promise<void> {
   ]);
 }
 
-async function main(): Promise<void> {
+async function storeLoad(): Promise<void> {
+  const server = await startServer(['--fleet', '10000', '--seed', '1', '--churn', '1000']);
+  const decoded = Buffer.from(server.auth.slice(6), 'base64').toString();
+  const [user, apikey] = [decoded.slice(0, decoded.indexOf(':')), decoded.slice(decoded.indexOf(':') + 1)];
+  const client = new DockerCloudClient(await resolveConfig({ restHost: server.url, user, apikey }, { env: {} }));
+  const store = new FleetStore(client, { maxFps: 30, measure: true });
+  const t0 = performance.now();
+  const first = await store.start();
+  const firstMs = performance.now() - t0;
+  rows.push(['store: first complete snapshot (10,000 containers)', `${Math.round(firstMs)} ms (${first.objects.container.size} containers, ${client.rest.requests} requests)`]);
+  const events0 = store.stats.events;
+  const fetches0 = store.stats.fetches;
+  store.stats.latencies.length = 0;
+  const cpu0 = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, SECONDS * 2000));
+  const cpu = process.cpuUsage(cpu0);
+  const events = store.stats.events - events0;
+  const fetches = store.stats.fetches - fetches0;
+  const latencies = [...store.stats.latencies].sort((a, b) => a - b);
+  rows.push(['store under --churn 1000', `${Math.round(events / (SECONDS * 2))} events/s received, ` +
+    `${Math.round((fetches / Math.max(1, events)) * 1000)} fetches per 1,000 events, ` +
+    `${Math.round(store.stats.snapshots / (SECONDS * 2))} snapshots/s`]);
+  rows.push(['store: event → snapshot latency', `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} state changes)`]);
+  rows.push(['store: client process', `RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB, CPU ${(((cpu.user + cpu.system) / 1e6 / (SECONDS * 2)) * 100).toFixed(0)} %`]);
+  store.close();
+  await client.close();
+  await stop(server);
+}
+
+async function serverLoads(): Promise<void> {
   const server = await startServer(['--fleet', '10000', '--seed', '1']);
   rows.push(['start with --fleet 10000 (spawn to ready)', `${Math.round(server.readyMs)} ms, RSS ${rssMiB(server.child.pid!)} MiB`]);
   await listLoad(server, 25, 10_000);
@@ -126,7 +160,12 @@ async function main(): Promise<void> {
   rows.push(['server RSS after listing', `${rssMiB(server.child.pid!)} MiB`]);
   await stop(server);
   for (const churn of [1000, 4000, 8000]) await eventLoad(churn);
+}
 
+async function main(): Promise<void> {
+  const part = process.argv[2];
+  if (part !== 'server') await storeLoad();
+  if (part !== 'store') await serverLoads();
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`dctop serve benchmarks (${SECONDS} s per load, Node ${process.version}, loopback)`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -167,7 +167,8 @@ export class DockerCloudClient {
   // ── streams ────────────────────────────────────────────────────────────────────────────────────────
 
   events(options: EventStreamOptions = {}): EventStream {
-    return new EventStream(this.config, { ...this.socketOptions(), ...options });
+    const backoff = this.options.backoff;
+    return new EventStream(this.config, { ...this.socketOptions(), ...(backoff ? { backoff } : {}), ...options });
   }
 
   /** Logs of a container, a service (aggregated, with `source`) or an action, by its resource URI. */

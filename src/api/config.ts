@@ -112,7 +112,7 @@ function normalizeHost(value: string, kind: 'rest' | 'stream'): string {
 
 export function isLoopback(host: string): boolean {
   const hostname = new URL(host).hostname.replace(/^\[|\]$/g, '');
-  return hostname === 'localhost' || hostname === '::1' || /^127\./.test(hostname);
+  return hostname === 'localhost' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 export async function resolveConfig(options: ConfigOptions = {}, sources: ConfigSources = {}): Promise<ClientConfig> {

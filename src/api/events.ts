@@ -115,6 +115,10 @@ export class EventStream {
       this.malformedFrames++;
       return;
     }
+    if (typeof frame !== 'object' || frame === null) {
+      this.malformedFrames++;
+      return;
+    }
     if (frame.type === 'auth') return;
     if (frame.type === 'error') {
       this.lastServerError = frame.data?.errorMessage ?? 'error';

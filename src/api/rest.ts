@@ -19,6 +19,12 @@ export interface RestResponse<T> { status: number; body: T; headers: Record<stri
 
 const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
 
+/** A failure below HTTP: the request's own deadline (an AbortSignal timeout) or the network. */
+function transportError(method: string, path: string, error: unknown): DockerCloudError {
+  const kind = (error as Error).name === 'TimeoutError' ? 'timeout' : kindOfNetworkError(error);
+  return new DockerCloudError(kind, `${method} ${path}: ${kind === 'timeout' ? 'timed out' : describeNetworkError(error)}`);
+}
+
 export class RestClient {
   private readonly pools = new Map<string, Pool>();
   private readonly options: Required<RestOptions>;
@@ -86,14 +92,13 @@ export class RestClient {
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
     } catch (error) {
-      const kind = (error as Error).name === 'TimeoutError' ? 'timeout' : kindOfNetworkError(error);
-      throw new DockerCloudError(kind, `${method} ${url.pathname}: ${kind === 'timeout' ? 'timed out' : describeNetworkError(error)}`);
+      throw transportError(method, url.pathname, error);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (error) {
-      throw new DockerCloudError(kindOfNetworkError(error), `${method} ${url.pathname}: ${describeNetworkError(error)}`);
+      throw transportError(method, url.pathname, error); // headers came, the body stalled or broke off
     }
     let parsed: unknown;
     try {

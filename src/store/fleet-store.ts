@@ -5,9 +5,10 @@
 import { ActionTracker } from '../api/actions.js';
 import type { DockerCloudClient } from '../api/client.js';
 import type { EventStream, StreamHealth } from '../api/events.js';
-import { KINDS, parsePath, parseWireDate, type CloudEvent, type KindName, type WireObject, type WireOf } from '../domain/index.js';
+import { parsePath, parseWireDate, type CloudEvent, type KindName, type WireObject, type WireOf } from '../domain/index.js';
 import { FetchQueue } from './fetch-queue.js';
-import { buildIndexes, STORE_KINDS, type Indexes, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';
+import { LayeredMap } from './layered-map.js';
+import { ChildIndex, STORE_KINDS, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';
 
 export interface StoreOptions {
   /** At most this many snapshots a second (the monitor uses at most 30). */
@@ -26,14 +27,13 @@ export interface StoreOptions {
 const isStoreKind = (kind: string): kind is StoreKind => (STORE_KINDS as readonly string[]).includes(kind);
 type AnyObject = Readonly<WireObject>;
 
-/** The parents whose own fields move when a child changes (counters, lists of children): the direct ones. */
-function directParentKinds(kind: StoreKind): Set<string> {
-  const spec = KINDS[kind];
-  return new Set(kind === 'action' ? [] : spec.parents.filter((path) => path.length === 1).map((path) => {
-    const field = path[0]!;
-    return field === 'node_cluster' ? 'nodecluster' : field;
-  }));
-}
+/**
+ * Which parents to re-fetch when a child changes, for APIs that announce only state changes: a parent's counters
+ * move with every change of its children's state (a service's running_num_containers, a cluster's
+ * current_num_nodes); its lists of children only when a child comes or goes (a node's containers, a stack's services).
+ */
+const PARENTS_ON_CHANGE: Partial<Record<StoreKind, string[]>> = { container: ['service'], node: ['nodecluster'] };
+const PARENTS_ON_MEMBERSHIP: Partial<Record<StoreKind, string[]>> = { container: ['service', 'node'], node: ['nodecluster'], service: ['stack'] };
 
 export class FleetStore {
   readonly events: EventStream;
@@ -41,7 +41,14 @@ export class FleetStore {
   private readonly options: Required<StoreOptions>;
   private readonly maps = Object.fromEntries(STORE_KINDS.map((k) => [k, new Map<string, AnyObject>()])) as Record<StoreKind, Map<string, AnyObject>>;
   private readonly terminatedAt = new Map<string, number>();
-  private readonly dirtyKinds = new Set<StoreKind>();
+  /** Per kind, what changed since the last snapshot (undefined: removed). */
+  private readonly pending = Object.fromEntries(STORE_KINDS.map((k) => [k, new Map<string, AnyObject | undefined>()])) as Record<StoreKind, Map<string, AnyObject | undefined>>;
+  private readonly indexes = {
+    nodesOfCluster: new ChildIndex<AnyObject>((o) => o['node_cluster'] as string | null),
+    containersOfNode: new ChildIndex<AnyObject>((o) => o['node'] as string | null),
+    servicesOfStack: new ChildIndex<AnyObject>((o) => o['stack'] as string | null),
+    containersOfService: new ChildIndex<AnyObject>((o) => o['service'] as string | null),
+  };
   private changed = new Set<string>();
   private readonly fetches: FetchQueue;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
@@ -64,7 +71,7 @@ export class FleetStore {
   constructor(readonly client: DockerCloudClient, options: StoreOptions = {}) {
     this.options = {
       maxFps: options.maxFps ?? 10,
-      batchDelayMs: options.batchDelayMs ?? 20,
+      batchDelayMs: options.batchDelayMs ?? 100,
       fetchConcurrency: options.fetchConcurrency ?? 8,
       terminatedRetentionMs: options.terminatedRetentionMs ?? 60_000,
       actionLimit: options.actionLimit ?? 500,
@@ -190,10 +197,11 @@ export class FleetStore {
       if (this.options.measure) this.pendingLatency.push(performance.now());
     }
     this.fetches.add(uri);
-    const direct = directParentKinds(kind);
+    const membership = event.action === 'create' || event.state === 'Terminated';
+    const parents = (membership ? PARENTS_ON_MEMBERSHIP : PARENTS_ON_CHANGE)[kind] ?? [];
     for (const parent of event.parents) {
       const parentKind = parsePath(parent)?.kind;
-      if (parentKind && direct.has(parentKind)) this.fetches.add(parent);
+      if (parentKind && parents.includes(parentKind)) this.fetches.add(parent);
     }
   }
 
@@ -225,27 +233,35 @@ export class FleetStore {
 
   private put(kind: StoreKind, object: AnyObject): void {
     const frozen = Object.isFrozen(object) ? object : Object.freeze(object);
+    const before = this.maps[kind].get(object.resource_uri);
     this.maps[kind].set(object.resource_uri, frozen);
     if (object['state'] === 'Terminated') {
       if (!this.terminatedAt.has(object.resource_uri)) this.terminatedAt.set(object.resource_uri, this.terminationTime(object));
     } else {
       this.terminatedAt.delete(object.resource_uri);
     }
+    this.touched(kind, object.resource_uri, before, frozen);
     if (kind === 'action' && this.maps.action.size > this.options.actionLimit) {
-      const oldest = this.maps.action.keys().next().value as string;
-      this.maps.action.delete(oldest);
+      this.remove('action', this.maps.action.keys().next().value as string);
     }
-    this.touched(kind, object.resource_uri);
   }
 
   private remove(kind: StoreKind, uri: string): void {
-    if (!this.maps[kind].delete(uri)) return;
+    const before = this.maps[kind].get(uri);
+    if (!before) return;
+    this.maps[kind].delete(uri);
     this.terminatedAt.delete(uri);
-    this.touched(kind, uri);
+    this.touched(kind, uri, before, undefined);
   }
 
-  private touched(kind: StoreKind, uri: string): void {
-    this.dirtyKinds.add(kind);
+  private touched(kind: StoreKind, uri: string, before: AnyObject | undefined, after: AnyObject | undefined): void {
+    this.pending[kind].set(uri, after);
+    if (kind === 'node') this.indexes.nodesOfCluster.move(uri, before, after);
+    if (kind === 'service') this.indexes.servicesOfStack.move(uri, before, after);
+    if (kind === 'container') {
+      this.indexes.containersOfNode.move(uri, before, after);
+      this.indexes.containersOfService.move(uri, before, after);
+    }
     this.changed.add(uri);
     this.scheduleEmit();
   }
@@ -308,12 +324,13 @@ export class FleetStore {
 
   private build(): Snapshot {
     const previous = this.snapshot as Snapshot | undefined;
-    const objects = Object.fromEntries(STORE_KINDS.map((kind) => [
-      kind,
-      previous && !this.dirtyKinds.has(kind) ? previous.objects[kind] : new Map(this.maps[kind]),
-    ])) as unknown as KindMaps;
-    const indexes: Indexes = buildIndexes(objects, this.dirtyKinds, previous?.indexes ?? null);
-    this.dirtyKinds.clear();
+    const objects = Object.fromEntries(STORE_KINDS.map((kind) => {
+      const before = (previous?.objects[kind] as LayeredMap<string, AnyObject> | undefined) ?? LayeredMap.empty<string, AnyObject>();
+      const changes = this.pending[kind];
+      const next = changes.size === 0 ? before : before.with(changes);
+      changes.clear();
+      return [kind, next];
+    })) as unknown as KindMaps;
     const changed = this.changed;
     this.changed = new Set();
     const health = this.events.health;
@@ -321,7 +338,12 @@ export class FleetStore {
       version: (previous?.version ?? 0) + 1,
       at: Date.now(),
       objects,
-      indexes,
+      indexes: Object.freeze({
+        nodesOfCluster: this.indexes.nodesOfCluster.snapshot(),
+        containersOfNode: this.indexes.containersOfNode.snapshot(),
+        servicesOfStack: this.indexes.servicesOfStack.snapshot(),
+        containersOfService: this.indexes.containersOfService.snapshot(),
+      }),
       changed,
       terminatedAt: new Map(this.terminatedAt),
       complete: this.complete,

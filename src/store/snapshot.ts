@@ -37,27 +37,47 @@ export interface Snapshot {
   readonly error: string | null;
 }
 
-type ChildIndex = Map<string, string[]>;
+/**
+ * One relationship (children by a parent field), kept up to date object by object. A snapshot of it copies only
+ * the map of parents and the lists of the parents that changed, never all the children.
+ */
+export class ChildIndex<T> {
+  private readonly children = new Map<string, Set<string>>();
+  private readonly dirty = new Set<string>();
+  private current: ReadonlyMap<string, readonly string[]> = new Map();
 
-function group<T>(objects: ReadonlyMap<string, T>, parentOf: (o: T) => string | null | undefined): ChildIndex {
-  const index: ChildIndex = new Map();
-  for (const [uri, object] of objects) {
-    const parent = parentOf(object);
-    if (!parent) continue;
-    let list = index.get(parent);
-    if (!list) index.set(parent, (list = []));
-    list.push(uri);
+  constructor(private readonly parentOf: (object: T) => string | null | undefined) {}
+
+  /** An object was put (after) or removed (no after): move it between its parents' lists. */
+  move(uri: string, before: T | undefined, after: T | undefined): void {
+    const from = before ? this.parentOf(before) : undefined;
+    const to = after ? this.parentOf(after) : undefined;
+    if (from === to) return;
+    if (from) {
+      this.children.get(from)?.delete(uri);
+      this.dirty.add(from);
+    }
+    if (to) {
+      let set = this.children.get(to);
+      if (!set) this.children.set(to, (set = new Set()));
+      set.add(uri);
+      this.dirty.add(to);
+    }
   }
-  return index;
-}
 
-/** Rebuilds only the indexes whose child kind changed; the others are shared with the previous snapshot. */
-export function buildIndexes(objects: KindMaps, dirty: ReadonlySet<StoreKind>, previous: Indexes | null): Indexes {
-  const keep = <T>(kind: StoreKind, old: T | undefined, make: () => T): T => (old && !dirty.has(kind) ? old : make());
-  return {
-    nodesOfCluster: keep('node', previous?.nodesOfCluster, () => group(objects.node, (n) => n.node_cluster)),
-    containersOfNode: keep('container', previous?.containersOfNode, () => group(objects.container, (c) => c.node)),
-    servicesOfStack: keep('service', previous?.servicesOfStack, () => group(objects.service, (s) => s.stack)),
-    containersOfService: keep('container', previous?.containersOfService, () => group(objects.container, (c) => c.service)),
-  };
+  snapshot(): ReadonlyMap<string, readonly string[]> {
+    if (this.dirty.size === 0) return this.current;
+    const next = new Map(this.current);
+    for (const parent of this.dirty) {
+      const set = this.children.get(parent);
+      if (set && set.size > 0) next.set(parent, Object.freeze([...set]));
+      else {
+        next.delete(parent);
+        this.children.delete(parent);
+      }
+    }
+    this.dirty.clear();
+    this.current = next;
+    return next;
+  }
 }

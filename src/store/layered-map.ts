@@ -1,0 +1,74 @@
+// An immutable map that is cheap to derive from the previous one: a shared, frozen base plus a small layer of the
+// changes since. A snapshot per frame then costs the size of the recent changes, not of the fleet; the layer is
+// folded into a new base once it grows large.
+const GONE = Symbol('gone');
+
+export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
+  readonly size: number;
+
+  private constructor(private readonly base: ReadonlyMap<K, V>, private readonly layer: ReadonlyMap<K, V | typeof GONE>) {
+    let size = base.size;
+    for (const [key, value] of layer) {
+      const inBase = base.has(key);
+      if (value === GONE) size -= inBase ? 1 : 0;
+      else if (!inBase) size++;
+    }
+    this.size = size;
+  }
+
+  static empty<K, V>(): LayeredMap<K, V> {
+    return new LayeredMap(new Map(), new Map());
+  }
+
+  /**
+   * This map with `changes` applied (undefined removes a key). Folds everything into a new base when the layer
+   * would exceed `maxLayer` entries.
+   */
+  with(changes: ReadonlyMap<K, V | undefined>, maxLayer = 2048): LayeredMap<K, V> {
+    const layer = new Map<K, V | typeof GONE>(this.layer);
+    for (const [key, value] of changes) layer.set(key, value === undefined ? GONE : value);
+    if (layer.size <= maxLayer) return new LayeredMap(this.base, layer);
+    const base = new Map(this.base);
+    for (const [key, value] of layer) {
+      if (value === GONE) base.delete(key);
+      else base.set(key, value);
+    }
+    return new LayeredMap(base, new Map());
+  }
+
+  get(key: K): V | undefined {
+    const value = this.layer.get(key);
+    if (value === GONE) return undefined;
+    return value !== undefined ? value : this.base.get(key);
+  }
+
+  has(key: K): boolean {
+    const value = this.layer.get(key);
+    return value === GONE ? false : value !== undefined || this.base.has(key);
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [key, value] of this.base) {
+      const over = this.layer.get(key);
+      if (over === GONE) continue;
+      yield [key, over !== undefined ? over : value];
+    }
+    for (const [key, value] of this.layer) if (value !== GONE && !this.base.has(key)) yield [key, value];
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+    for (const [key, value] of this.entries()) fn(value, key, this);
+  }
+}
