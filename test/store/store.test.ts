@@ -143,6 +143,21 @@ describe('the store', () => {
     void client;
   });
 
+  it('mirrors the fleet exactly through churn, a disconnect and a restart', async () => {
+    const { t, store } = await setup({ fleet: 300, seed: 11, speed: 20 });
+    await store.start();
+    const port = t.server.port;
+    t.backend.startChurn('alice', 300);
+    await new Promise((r) => setTimeout(r, 700));
+    await t.server.stopListening(); // churn goes on while the client cannot see it
+    await new Promise((r) => setTimeout(r, 700));
+    await t.server.listen(port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 700));
+    t.backend.startChurn('alice', 0);
+    await converged(t, store);
+    expect(store.stats.relists).toBe(2);
+  });
+
   it('marks terminated objects, then lets them go', async () => {
     const { client, store } = await setup({}, { terminatedRetentionMs: 400 });
     await store.start();
