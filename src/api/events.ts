@@ -64,8 +64,7 @@ export class EventStream {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const ws = this.ws;
-    this.ws = null;
-    ws?.removeAllListeners('close');
+    this.ws = null; // its close handler sees it is no longer ours and does not reconnect
     ws?.terminate();
     this.setHealth({ state: 'closed' });
   }
