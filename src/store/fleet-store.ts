@@ -50,6 +50,8 @@ export class FleetStore {
     containersOfService: new ChildIndex<AnyObject>((o) => o['service'] as string | null),
   };
   private changed = new Set<string>();
+  private readonly recent: CloudEvent[] = [];
+  private recentChanged = false;
   private readonly fetches: FetchQueue;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
   private snapshot: Snapshot;
@@ -183,6 +185,10 @@ export class FleetStore {
       return;
     }
     this.countEvent();
+    this.recent.push(event);
+    if (this.recent.length > 500) this.recent.shift();
+    this.recentChanged = true;
+    this.scheduleEmit();
     if (!isStoreKind(event.type)) return;
     const kind = event.type;
     const uri = event.resource_uri;
@@ -334,6 +340,8 @@ export class FleetStore {
     const changed = this.changed;
     this.changed = new Set();
     const health = this.events.health;
+    const recentChanged = this.recentChanged;
+    this.recentChanged = false;
     return Object.freeze({
       version: (previous?.version ?? 0) + 1,
       at: Date.now(),
@@ -350,6 +358,7 @@ export class FleetStore {
       health,
       stale: this.staleSince !== null,
       staleSince: this.staleSince,
+      recentEvents: recentChanged || !previous ? Object.freeze([...this.recent]) : previous.recentEvents,
       eventRate: [...this.rate],
       error: this.error,
     });

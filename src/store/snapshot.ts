@@ -1,6 +1,6 @@
 // What subscribers of the store receive: an immutable picture of the fleet, its relationships, and how fresh it is.
 import type { StreamHealth } from '../api/events.js';
-import type { WireOf } from '../domain/index.js';
+import type { CloudEvent, WireOf } from '../domain/index.js';
 
 export const STORE_KINDS = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -31,6 +31,8 @@ export interface Snapshot {
   /** The data may be behind the server: the event stream is not live, or a resync is under way. */
   readonly stale: boolean;
   readonly staleSince: number | null;
+  /** The most recent events, newest last. */
+  readonly recentEvents: readonly CloudEvent[];
   /** Events per second, the last 60 seconds, oldest first. */
   readonly eventRate: readonly number[];
   /** The last failure to list or fetch, readable. */

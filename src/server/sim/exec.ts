@@ -64,7 +64,18 @@ export function execIn(sim: Sim, c: Container, command: string, sink: ExecSink):
   return {
     input(text: string) {
       if (done) return;
-      pending += text.replace(/\r\n?/g, '\n');
+      // A terminal echoes what is typed, and erases on backspace: the simulated one does the same.
+      for (const ch of text.replace(/\r\n?/g, '\n')) {
+        if (ch === '\u007f' || ch === '\b') {
+          if (pending.length > 0 && !pending.endsWith('\n')) {
+            pending = pending.slice(0, -1);
+            sink.output('\b \b', 'stdout');
+          }
+        } else {
+          pending += ch;
+          if (ch !== EXEC_EOF) sink.output(ch, 'stdout');
+        }
+      }
       let newline: number;
       while (!done && (newline = pending.search(/[\n\u0004]/)) >= 0) {
         const line = pending.slice(0, newline);

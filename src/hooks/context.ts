@@ -1,0 +1,32 @@
+// What the monitor's components share: the client and store (behind hooks: views never import the API), the
+// keymap, the theme, and how the monitor was started.
+import { createContext, useContext } from 'react';
+import type { DockerCloudClient } from '../api/index.js';
+import type { Keymap, ViewName } from '../keys/index.js';
+import type { FleetStore } from '../store/index.js';
+import type { Theme } from '../views/theme.js';
+
+export interface MonitorContextValue {
+  client: DockerCloudClient;
+  store: FleetStore;
+  keymap: Keymap;
+  theme: Theme;
+  readonly: boolean;
+  /** "sandbox · simulated cloud", or the API's host. */
+  mode: string;
+  endpoint: string;
+  namespace: string;
+  /** Warnings to show once (e.g. credentials over plain http). */
+  warnings: string[];
+  /** Hands the terminal to an exec session; resolves with how it ended. */
+  runExec(containerUri: string, command: string): Promise<string>;
+  firstView: ViewName;
+}
+
+export const MonitorContext = createContext<MonitorContextValue | null>(null);
+
+export function useMonitor(): MonitorContextValue {
+  const value = useContext(MonitorContext);
+  if (!value) throw new Error('useMonitor outside <MonitorContext.Provider>');
+  return value;
+}

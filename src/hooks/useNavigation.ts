@@ -1,0 +1,68 @@
+// Where the person is: the view, the drill-down path (breadcrumbs), per-view filter and sort, the cursor, the
+// marks. A plain reducer, so that it can be saved across an exec session and tested without a terminal.
+import { useReducer } from 'react';
+import type { ViewName } from '../keys/index.js';
+
+export interface Crumb { view: ViewName; parent: string | null; label: string | null }
+
+export interface NavState {
+  /** The path: [{view: 'stack'}, {view: 'service', parent: <stack uri>, label: 'shop'}] */
+  path: Crumb[];
+  cursor: number;
+  /** The URI under the cursor, so the selection stays on its object while rows move. */
+  selected: string | null;
+  filter: string;
+  sort: { column: number; reverse: boolean };
+  marks: string[];
+  showTerminated: boolean;
+}
+
+export type NavAction =
+  | { type: 'view'; view: ViewName; filter?: string }
+  | { type: 'drill'; view: ViewName; parent: string; label: string }
+  | { type: 'back' }
+  | { type: 'move'; to: number; uri: string | null }
+  | { type: 'filter'; filter: string }
+  | { type: 'sort'; column: number; reverse?: boolean }
+  | { type: 'mark'; uri: string }
+  | { type: 'unmarkAll' }
+  | { type: 'terminated' };
+
+export function initialNav(view: ViewName): NavState {
+  return { path: [{ view, parent: null, label: null }], cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [], showTerminated: true };
+}
+
+export function navReducer(state: NavState, action: NavAction): NavState {
+  const fresh = { cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [] };
+  switch (action.type) {
+    case 'view':
+      return { ...state, ...fresh, filter: action.filter ?? '', path: [{ view: action.view, parent: null, label: null }] };
+    case 'drill':
+      return { ...state, ...fresh, path: [...state.path, { view: action.view, parent: action.parent, label: action.label }] };
+    case 'back':
+      if (state.filter) return { ...state, filter: '' };
+      if (state.marks.length) return { ...state, marks: [] };
+      if (state.path.length <= 1) return state;
+      return { ...state, ...fresh, path: state.path.slice(0, -1) };
+    case 'move':
+      return { ...state, cursor: action.to, selected: action.uri };
+    case 'filter':
+      return { ...state, filter: action.filter, cursor: 0, selected: null };
+    case 'sort':
+      return { ...state, sort: { column: action.column, reverse: action.reverse ?? state.sort.reverse } };
+    case 'mark':
+      return { ...state, marks: state.marks.includes(action.uri) ? state.marks.filter((u) => u !== action.uri) : [...state.marks, action.uri] };
+    case 'unmarkAll':
+      return { ...state, marks: [] };
+    case 'terminated':
+      return { ...state, showTerminated: !state.showTerminated };
+  }
+}
+
+export function useNavigation(initial: NavState) {
+  return useReducer(navReducer, initial);
+}
+
+export function currentCrumb(state: NavState): Crumb {
+  return state.path[state.path.length - 1]!;
+}

@@ -1,0 +1,9 @@
+// The store's current snapshot; re-renders at most maxFps times a second (the store's own cap).
+import { useSyncExternalStore } from 'react';
+import type { Snapshot } from '../store/index.js';
+import { useMonitor } from './context.js';
+
+export function useSnapshot(): Snapshot {
+  const { store } = useMonitor();
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+}

@@ -1,0 +1,89 @@
+// Commands as data: one registry feeds key dispatch, the help screen, the hint line, read-only mode (dangerous
+// commands disappear) and user remapping. Bindings are key names as produced by keyName().
+import type { Operation } from '../domain/index.js';
+
+export type ViewName = 'nodecluster' | 'node' | 'stack' | 'service' | 'container' | 'action' | 'events';
+
+/** Where a command applies: anywhere, on a table of objects, in a log pane, in the inspector. */
+export type Scope = 'global' | 'table' | 'logs' | 'inspect';
+
+export interface Command {
+  id: string;
+  description: string;
+  keys: string[];
+  scope: Scope;
+  /** For table commands: the views it applies to (all, when absent). */
+  views?: ViewName[];
+  /** Changes or destroys something: hidden in read-only mode. */
+  mutates?: boolean;
+  /** Destroys something: asks for confirmation first. */
+  dangerous?: boolean;
+  /** The API operation it performs on the selected (or marked) objects. */
+  operation?: Operation;
+  /** Shown in the hint line. */
+  hint?: boolean;
+}
+
+const ALL_OBJECTS: ViewName[] = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'];
+
+export const COMMANDS: readonly Command[] = [
+  // Global
+  { id: 'quit', description: 'Quit', keys: ['q'], scope: 'global', hint: true },
+  { id: 'help', description: 'Help: every key', keys: ['?'], scope: 'global', hint: true },
+  { id: 'command', description: 'Command line (:services, :ctr web, :ns acme)', keys: [':'], scope: 'global', hint: true },
+  { id: 'view.nodecluster', description: 'Node clusters', keys: ['1'], scope: 'global' },
+  { id: 'view.node', description: 'Nodes', keys: ['2'], scope: 'global' },
+  { id: 'view.stack', description: 'Stacks', keys: ['3'], scope: 'global' },
+  { id: 'view.service', description: 'Services', keys: ['4'], scope: 'global' },
+  { id: 'view.container', description: 'Containers', keys: ['5'], scope: 'global' },
+  { id: 'view.action', description: 'Actions', keys: ['6'], scope: 'global' },
+  { id: 'view.events', description: 'Recent events', keys: ['7'], scope: 'global' },
+  { id: 'pane.next', description: 'Focus the next pane', keys: ['tab', 'ctrl+w'], scope: 'global' },
+  { id: 'pane.zoom', description: 'Zoom the focused pane (and back)', keys: ['z'], scope: 'global' },
+  { id: 'pane.split', description: 'Split logs beside / below', keys: ['|'], scope: 'global' },
+  { id: 'pane.grow', description: 'Give the log panes more room', keys: ['}'], scope: 'global' },
+  { id: 'pane.shrink', description: 'Give the log panes less room', keys: ['{'], scope: 'global' },
+  // Moving in a list (tables, logs, inspector)
+  { id: 'down', description: 'Down', keys: ['j', 'down'], scope: 'global' },
+  { id: 'up', description: 'Up', keys: ['k', 'up'], scope: 'global' },
+  { id: 'pagedown', description: 'Page down', keys: ['pgdn', 'ctrl+f'], scope: 'global' },
+  { id: 'pageup', description: 'Page up', keys: ['pgup', 'ctrl+b'], scope: 'global' },
+  { id: 'top', description: 'First line', keys: ['g', 'home'], scope: 'global' },
+  { id: 'bottom', description: 'Last line', keys: ['G', 'end'], scope: 'global' },
+  { id: 'filter', description: 'Filter (text or regex)', keys: ['/'], scope: 'global', hint: true },
+  { id: 'back', description: 'Back / clear filter / close', keys: ['esc'], scope: 'global' },
+  // Tables
+  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers)', keys: ['enter'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service'], hint: true },
+  { id: 'mark', description: 'Mark / unmark the row', keys: ['space'], scope: 'table', views: ALL_OBJECTS },
+  { id: 'sort.next', description: 'Sort by the next column', keys: ['>'], scope: 'table' },
+  { id: 'sort.prev', description: 'Sort by the previous column', keys: ['<'], scope: 'table' },
+  { id: 'sort.reverse', description: 'Reverse the sort', keys: ['~'], scope: 'table' },
+  { id: 'terminated', description: 'Show / hide terminated objects', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
+  { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: ALL_OBJECTS, hint: true },
+  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: ['service', 'container', 'action'], hint: true },
+  { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: true },
+  { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'start', hint: true },
+  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'stop', hint: true },
+  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'redeploy', hint: true },
+  { id: 'op.scale', description: 'Scale (asks for the number)', keys: ['='], scope: 'table', views: ['service', 'nodecluster'], mutates: true, operation: 'scale', hint: true },
+  { id: 'op.deploy', description: 'Deploy the cluster', keys: ['d'], scope: 'table', views: ['nodecluster'], mutates: true, operation: 'deploy', hint: true },
+  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: ['node'], mutates: true, operation: 'docker-upgrade', hint: true },
+  { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: ['node'], mutates: true, operation: 'health-check', hint: true },
+  { id: 'op.terminate', description: 'Terminate (asks first)', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: true },
+  { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: ['action'], mutates: true, operation: 'cancel', hint: true },
+  { id: 'op.retry', description: 'Retry the action', keys: ['r'], scope: 'table', views: ['action'], mutates: true, operation: 'retry', hint: true },
+  // Log panes
+  { id: 'logs.follow', description: 'Follow (resume at the bottom)', keys: ['f'], scope: 'logs', hint: true },
+  { id: 'logs.wrap', description: 'Wrap long lines', keys: ['w'], scope: 'logs', hint: true },
+  { id: 'logs.timestamps', description: 'Timestamps', keys: ['t'], scope: 'logs', hint: true },
+  { id: 'logs.next', description: 'Next match', keys: ['n'], scope: 'logs' },
+  { id: 'logs.prev', description: 'Previous match', keys: ['N'], scope: 'logs' },
+  { id: 'logs.clear', description: 'Clear the pane', keys: ['c'], scope: 'logs' },
+  { id: 'logs.save', description: 'Save the pane to a file', keys: ['S'], scope: 'logs', hint: true },
+  { id: 'logs.more', description: 'Tail more lines (reopen)', keys: ['+'], scope: 'logs' },
+  { id: 'logs.close', description: 'Close the pane', keys: ['X'], scope: 'logs', hint: true },
+];
+
+export function findCommand(id: string): Command | undefined {
+  return COMMANDS.find((c) => c.id === id);
+}

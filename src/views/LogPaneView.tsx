@@ -1,0 +1,59 @@
+// One log pane: a window on its buffer, following the end unless scrolled up, with optional wrap, timestamps,
+// search highlighting, and sources coloured for service logs.
+import { Text } from 'ink';
+import React from 'react';
+import type { LogPane } from '../hooks/useLogPanes.js';
+import { matcher } from './rows.js';
+import { sanitize, truncate } from './text.js';
+import type { Theme } from './theme.js';
+
+const SOURCE_COLORS = ['cyan', 'magenta', 'green', 'yellow', 'blue', 'redBright', 'greenBright', 'cyanBright'];
+
+function sourceColor(source: string, theme: Theme): string | undefined {
+  if (!theme.color) return undefined;
+  let h = 0;
+  for (const ch of source) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return SOURCE_COLORS[h % SOURCE_COLORS.length];
+}
+
+interface VisualLine { text: string; stream: 'stdout' | 'stderr'; source: string | undefined; index: number }
+
+/** The lines as displayed (wrapped or not), after the search filter is NOT applied: search highlights. */
+export function visualLines(pane: LogPane, width: number): VisualLine[] {
+  const out: VisualLine[] = [];
+  pane.lines.forEach((line, index) => {
+    const stamp = pane.timestamps ? `${new Date(line.time).toISOString().slice(11, 19)} ` : '';
+    const source = line.source ? `${line.source} │ ` : '';
+    const text = `${stamp}${source}${sanitize(line.text)}`;
+    if (!pane.wrap || text.length <= width) out.push({ text, stream: line.stream, source: line.source, index });
+    else for (let i = 0; i < text.length; i += width) out.push({ text: text.slice(i, i + width), stream: line.stream, source: line.source, index });
+  });
+  return out;
+}
+
+export function LogPaneView({ pane, width, height, focused, theme }: { pane: LogPane; width: number; height: number; focused: boolean; theme: Theme }) {
+  const body = Math.max(1, height - 1);
+  const lines = visualLines(pane, width);
+  const end = Math.max(0, lines.length - pane.offset);
+  const visible = lines.slice(Math.max(0, end - body), end);
+  const match = matcher(pane.search);
+  const flags = [pane.follow && pane.offset === 0 ? 'follow' : `paused ${pane.offset}↑`, pane.wrap ? 'wrap' : '', pane.timestamps ? 'time' : '',
+    pane.search ? `/${pane.search}/` : '', `tail ${pane.tail}`].filter(Boolean).join(' · ');
+  const title = ` ${focused ? '▌' : ' '}logs ${pane.title} (${pane.lines.length}) · ${flags}`;
+  return (
+    <>
+      <Text wrap="truncate" bold={focused} inverse={focused} color={focused ? theme.fg.accent : theme.fg.muted}>{truncate(title, width).padEnd(width)}</Text>
+      {visible.map((line, i) => {
+        const hit = match?.(line.text) ?? false;
+        return (
+          <Text key={i} wrap="truncate" color={line.stream === 'stderr' ? theme.fg.error : line.source ? sourceColor(line.source, theme) : undefined}
+            backgroundColor={hit ? theme.match.bg : undefined} inverse={hit && !theme.color}>
+            {truncate(line.text, width)}
+          </Text>
+        );
+      })}
+      {pane.ended && visible.length < body ? <Text wrap="truncate" color={theme.fg.warning}>{truncate(`— ${pane.ended} —`, width)}</Text> : null}
+      {Array.from({ length: Math.max(0, body - visible.length - (pane.ended && visible.length < body ? 1 : 0)) }, (_, i) => <Text key={`p${i}`}> </Text>)}
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+// The windowed table: only the rows that fit are rendered, one <Text> per row, memoized by object and flags.
+import { Text } from 'ink';
+import React, { memo } from 'react';
+import { stateClass, type WireObject } from '../domain/index.js';
+import type { Column, ColumnContext } from './columns.js';
+import type { Row } from './rows.js';
+import { fit } from './text.js';
+import type { Theme } from './theme.js';
+
+interface RowProps {
+  object: WireObject;
+  columns: Column[];
+  widths: number[];
+  selected: boolean;
+  marked: boolean;
+  highlighted: boolean;
+  stale: boolean;
+  ctx: ColumnContext;
+  theme: Theme;
+}
+
+const TableRow = memo(function TableRow({ object, columns, widths, selected, marked, highlighted, stale, ctx, theme }: RowProps) {
+  const state = String(object['state'] ?? '');
+  const terminated = state === 'Terminated';
+  const muted = stale || terminated;
+  const gutter = marked ? '◆' : selected ? '›' : ' ';
+  return (
+    <Text wrap="truncate" inverse={selected && !theme.color} backgroundColor={selected ? theme.selection.bg : undefined}
+      color={selected ? theme.selection.fg : undefined} dimColor={muted && !selected} strikethrough={terminated}>
+      <Text color={marked ? theme.marked : highlighted ? theme.highlight : undefined}>{gutter}</Text>
+      {columns.map((column, i) => {
+        const text = ` ${fit(column.value(object, ctx), widths[i]!)}`;
+        if (column.state && !selected) return <Text key={column.key} color={theme.state[stateClass(state)]}>{text}</Text>;
+        if (highlighted && !selected && i === 0) return <Text key={column.key} color={theme.highlight}>{text}</Text>;
+        return <Text key={column.key}>{text}</Text>;
+      })}
+    </Text>
+  );
+}, (a, b) => a.object === b.object && a.selected === b.selected && a.marked === b.marked && a.highlighted === b.highlighted &&
+  a.stale === b.stale && a.widths === b.widths && a.columns === b.columns && a.theme === b.theme &&
+  // Ages ("3m") move with time: re-render a row at most when the minute-granular clock changed.
+  Math.floor(a.ctx.now / 10000) === Math.floor(b.ctx.now / 10000) && a.ctx.snapshot === b.ctx.snapshot);
+
+export interface TableProps {
+  rows: Row[];
+  columns: Column[];
+  widths: number[];
+  height: number;
+  cursor: number;
+  top: number;
+  marks: ReadonlySet<string>;
+  highlighted: ReadonlySet<string>;
+  stale: boolean;
+  ctx: ColumnContext;
+  theme: Theme;
+}
+
+export function Table({ rows, columns, widths, height, cursor, top, marks, highlighted, stale, ctx, theme }: TableProps) {
+  const visible = rows.slice(top, top + height);
+  const header = ` ${columns.map((c, i) => fit(c.header, widths[i]!)).join(' ')}`;
+  return (
+    <>
+      <Text wrap="truncate" bold color={theme.fg.muted}>{header}</Text>
+      {visible.map((row, i) => (
+        <TableRow key={row.uri} object={row.object} columns={columns} widths={widths} selected={top + i === cursor}
+          marked={marks.has(row.uri)} highlighted={highlighted.has(row.uri)} stale={stale} ctx={ctx} theme={theme} />
+      ))}
+      {visible.length === 0 ? <Text wrap="truncate" color={theme.fg.muted}>  (nothing here)</Text> : null}
+      {Array.from({ length: Math.max(0, height - Math.max(1, visible.length)) }, (_, i) => <Text key={`pad${i}`}> </Text>)}
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+// The columns of each view: what the docker-cloud CLI shows (wire-compat.md), plus what matters live.
+import type { CloudEvent, Container, Node, NodeCluster, Service, Stack, Action, WireObject } from '../domain/index.js';
+import { parseWireDate, stateClass } from '../domain/index.js';
+import type { ViewName } from '../keys/index.js';
+import type { Snapshot } from '../store/index.js';
+import { STATE_SYMBOL } from './theme.js';
+import { age, sanitize } from './text.js';
+
+export interface ColumnContext { snapshot: Snapshot; now: number }
+
+export interface Column {
+  key: string;
+  header: string;
+  /** Minimum width; a flex column takes what is left. */
+  width: number;
+  flex?: boolean;
+  /** This column shows the state (symbol and colour). */
+  state?: boolean;
+  value(object: any, ctx: ColumnContext): string;
+  sortValue?(object: any, ctx: ColumnContext): string | number;
+}
+
+const last = (uri: string | null | undefined) => (uri ? uri.split('/').filter(Boolean).pop() ?? '' : '');
+const short = (uuid: string) => uuid.slice(0, 8);
+const since = (date: string | null | undefined, ctx: ColumnContext) => {
+  const t = parseWireDate(date ?? null);
+  return Number.isNaN(t) ? '-' : age(t, ctx.now);
+};
+const sinceSort = (date: string | null | undefined) => {
+  const t = parseWireDate(date ?? null);
+  return Number.isNaN(t) ? 0 : -t;
+};
+const nameOf = (ctx: ColumnContext, kind: 'stack' | 'service' | 'node' | 'nodecluster', uri: string | null | undefined) => {
+  if (!uri) return '';
+  const o = ctx.snapshot.objects[kind].get(uri) as { name?: string; nickname?: string; external_fqdn?: string } | undefined;
+  return sanitize(o?.name ?? o?.nickname ?? o?.external_fqdn ?? short(last(uri)));
+};
+
+export function stateText(state: string, synchronized = true): string {
+  return `${STATE_SYMBOL[stateClass(state)]} ${state}${synchronized ? '' : ' (*)'}`;
+}
+
+const STATE: Column = {
+  key: 'state', header: 'STATE', width: 17, state: true,
+  value: (o: { state: string; synchronized?: boolean }) => stateText(o.state, o.synchronized !== false),
+  sortValue: (o: { state: string }) => o.state,
+};
+const UUID: Column = { key: 'uuid', header: 'UUID', width: 8, value: (o: { uuid: string }) => short(o.uuid) };
+const DEPLOYED: Column = {
+  key: 'deployed', header: 'DEPLOYED', width: 8,
+  value: (o: { deployed_datetime: string | null }, ctx) => since(o.deployed_datetime, ctx),
+  sortValue: (o: { deployed_datetime: string | null }) => sinceSort(o.deployed_datetime),
+};
+
+function ports(c: Container): string {
+  return c.container_ports.filter((p) => p.published).map((p) => `${p.outer_port}->${p.inner_port}/${p.protocol}`).join(' ');
+}
+
+export const COLUMNS: Record<ViewName, Column[]> = {
+  nodecluster: [
+    { key: 'name', header: 'NAME', width: 14, flex: true, value: (c: NodeCluster) => sanitize(c.name) },
+    STATE,
+    { key: 'nodes', header: 'NODES', width: 6, value: (c: NodeCluster) => `${c.current_num_nodes}/${c.target_num_nodes}`, sortValue: (c: NodeCluster) => c.current_num_nodes },
+    { key: 'region', header: 'REGION', width: 22, value: (c: NodeCluster) => c.region.split('/').filter(Boolean).slice(-2).join('/') },
+    { key: 'type', header: 'TYPE', width: 24, value: (c: NodeCluster) => c.node_type.split('/').filter(Boolean).slice(-2).join('/') },
+    DEPLOYED, UUID,
+  ],
+  node: [
+    { key: 'name', header: 'NODE', width: 24, flex: true, value: (n: Node) => sanitize(n.nickname || n.external_fqdn) },
+    STATE,
+    { key: 'cluster', header: 'CLUSTER', width: 12, value: (n: Node, ctx) => nameOf(ctx, 'nodecluster', n.node_cluster) },
+    { key: 'containers', header: 'CTRS', width: 5, value: (n: Node) => String(n.current_num_containers), sortValue: (n: Node) => n.current_num_containers },
+    { key: 'size', header: 'CPU/MEM', width: 9, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
+    { key: 'docker', header: 'DOCKER', width: 11, value: (n: Node) => n.docker_version },
+    { key: 'ip', header: 'IP', width: 15, value: (n: Node) => n.public_ip },
+    { key: 'seen', header: 'SEEN', width: 5, value: (n: Node, ctx) => since(n.last_seen, ctx), sortValue: (n: Node) => sinceSort(n.last_seen) },
+    UUID,
+  ],
+  stack: [
+    { key: 'name', header: 'NAME', width: 16, flex: true, value: (s: Stack) => sanitize(s.name) },
+    STATE,
+    { key: 'services', header: 'SERVICES', width: 8, value: (s: Stack) => String(s.services.length), sortValue: (s: Stack) => s.services.length },
+    DEPLOYED, UUID,
+  ],
+  service: [
+    { key: 'name', header: 'NAME', width: 16, value: (s: Service) => sanitize(s.name) },
+    STATE,
+    { key: 'containers', header: 'CTRS', width: 7, value: (s: Service) => `${s.running_num_containers}/${s.target_num_containers}`, sortValue: (s: Service) => s.current_num_containers },
+    { key: 'image', header: 'IMAGE', width: 18, flex: true, value: (s: Service) => sanitize(s.image_name) },
+    { key: 'stack', header: 'STACK', width: 12, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
+    DEPLOYED, UUID,
+  ],
+  container: [
+    { key: 'name', header: 'NAME', width: 18, value: (c: Container) => sanitize(c.name) },
+    STATE,
+    { key: 'image', header: 'IMAGE', width: 16, flex: true, value: (c: Container) => sanitize(c.image_name) },
+    { key: 'node', header: 'NODE', width: 10, value: (c: Container, ctx) => short(last(c.node)) + (ctx.snapshot.objects.node.get(c.node ?? '')?.state === 'Unreachable' ? '!' : '') },
+    { key: 'exit', header: 'EXIT', width: 4, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
+    { key: 'ports', header: 'PORTS', width: 14, value: (c: Container) => ports(c) },
+    { key: 'stack', header: 'STACK', width: 10, value: (c: Container, ctx) => nameOf(ctx, 'stack', ctx.snapshot.objects.service.get(c.service)?.stack) },
+    DEPLOYED, UUID,
+  ],
+  action: [
+    { key: 'action', header: 'ACTION', width: 22, value: (a: Action) => sanitize(a.action) },
+    { ...STATE, value: (a: Action) => stateText(a.state) },
+    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (a: Action, ctx) => objectLabel(a.object, ctx) },
+    { key: 'start', header: 'START', width: 6, value: (a: Action, ctx) => since(a.start_date, ctx), sortValue: (a: Action) => sinceSort(a.start_date) },
+    { key: 'took', header: 'TOOK', width: 6, value: (a: Action) => took(a), sortValue: (a: Action) => tookMs(a) },
+    { key: 'user', header: 'USER', width: 8, value: (a: Action) => sanitize(a.user) },
+    UUID,
+  ],
+  events: [
+    { key: 'time', header: 'TIME', width: 8, value: (e: CloudEvent) => e.datetime.slice(11, 19) },
+    { key: 'type', header: 'TYPE', width: 11, value: (e: CloudEvent) => e.type },
+    { key: 'action', header: 'ACTION', width: 7, value: (e: CloudEvent) => e.action },
+    { ...STATE, value: (e: CloudEvent) => stateText(e.state) },
+    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (e: CloudEvent, ctx) => objectLabel(e.resource_uri, ctx) },
+  ],
+};
+
+function tookMs(a: Action): number {
+  const end = parseWireDate(a.end_date);
+  const start = parseWireDate(a.start_date);
+  return Number.isNaN(end) || Number.isNaN(start) ? -1 : end - start;
+}
+function took(a: Action): string {
+  const ms = tookMs(a);
+  return ms < 0 ? '…' : `${Math.round(ms / 1000)}s`;
+}
+
+/** "service web", "container web-2", for a resource URI. */
+export function objectLabel(uri: string, ctx: ColumnContext): string {
+  const parts = uri.split('/').filter(Boolean);
+  const kind = parts.at(-2) ?? '';
+  const known = ['service', 'container', 'stack', 'node', 'nodecluster', 'action'] as const;
+  const k = known.find((x) => x === kind);
+  const object = k ? (ctx.snapshot.objects[k].get(uri) as WireObject | undefined) : undefined;
+  const name = object ? String(object['name'] ?? object['nickname'] ?? object['action'] ?? '') : '';
+  return `${kind} ${sanitize(name || short(parts.at(-1) ?? ''))}`;
+}
+
+/** Widths for the columns at a total width: minimums, and the rest to the flex column. */
+export function layoutColumns(columns: Column[], total: number): number[] {
+  const gaps = columns.length; // a space before each column, and the mark/cursor gutter
+  const fixed = columns.reduce((sum, c) => sum + c.width, 0) + gaps;
+  const spare = Math.max(0, total - fixed);
+  return columns.map((c) => c.width + (c.flex ? spare : 0));
+}

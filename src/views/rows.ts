@@ -1,0 +1,59 @@
+// The rows a view shows: its objects (or those under the drilled-into parent), filtered, sorted.
+import type { WireObject } from '../domain/index.js';
+import type { Crumb } from '../hooks/useNavigation.js';
+import type { Snapshot } from '../store/index.js';
+import { COLUMNS, type ColumnContext } from './columns.js';
+
+export interface Row { uri: string; object: WireObject }
+
+/** Children of a parent, by the store's relationship indexes. */
+function scoped(snapshot: Snapshot, crumb: Crumb): readonly string[] | null {
+  if (!crumb.parent) return null;
+  const ix = snapshot.indexes;
+  switch (crumb.view) {
+    case 'node': return ix.nodesOfCluster.get(crumb.parent) ?? [];
+    case 'service': return ix.servicesOfStack.get(crumb.parent) ?? [];
+    case 'container': return (ix.containersOfService.get(crumb.parent) ?? ix.containersOfNode.get(crumb.parent)) ?? [];
+    default: return null;
+  }
+}
+
+/** A filter is a case-insensitive regular expression, or plain text when it is not a valid one. */
+export function matcher(filter: string): ((text: string) => boolean) | null {
+  if (!filter) return null;
+  try {
+    const re = new RegExp(filter, 'i');
+    return (text) => re.test(text);
+  } catch {
+    const lower = filter.toLowerCase();
+    return (text) => text.toLowerCase().includes(lower);
+  }
+}
+
+export function rowsFor(
+  snapshot: Snapshot, crumb: Crumb, filter: string, sort: { column: number; reverse: boolean }, showTerminated: boolean, now: number,
+): Row[] {
+  const ctx: ColumnContext = { snapshot, now };
+  const columns = COLUMNS[crumb.view];
+  let rows: Row[];
+  if (crumb.view === 'events') {
+    rows = [...snapshot.recentEvents].reverse().map((e, i) => ({ uri: `${e.uuid}#${i}`, object: e as unknown as WireObject }));
+  } else {
+    const map = snapshot.objects[crumb.view] as ReadonlyMap<string, WireObject>;
+    const only = scoped(snapshot, crumb);
+    const source = only ? only.map((uri) => map.get(uri)).filter((o): o is WireObject => !!o) : [...map.values()];
+    rows = source.map((object) => ({ uri: object.resource_uri, object }));
+    if (crumb.view === 'action') rows.reverse(); // newest first
+    if (!showTerminated) rows = rows.filter((r) => r.object['state'] !== 'Terminated');
+  }
+  const match = matcher(filter);
+  if (match) rows = rows.filter((r) => columns.some((c) => match(c.value(r.object, ctx))));
+  const column = columns[sort.column];
+  if (column) {
+    const key = (r: Row) => (column.sortValue ? column.sortValue(r.object, ctx) : column.value(r.object, ctx));
+    const keyed = rows.map((r) => ({ r, k: key(r) }));
+    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * (sort.reverse ? -1 : 1));
+    rows = keyed.map((x) => x.r);
+  } else if (sort.reverse) rows.reverse();
+  return rows;
+}

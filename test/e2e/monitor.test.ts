@@ -1,0 +1,156 @@
+// The built dctop binary in a real pseudo-terminal (tmux, 120×40) against a real server: what a person sees and does.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, findOne, startTestServer, USERS, type TestServer } from '../helpers/server.js';
+import { Terminal, tmuxAvailable } from './tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+let t: TestServer;
+const terminals: Terminal[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer({ fleet: 'demo', speed: 20 });
+});
+afterAll(() => t.close());
+afterEach(async () => {
+  for (const term of terminals.splice(0)) await term.close();
+});
+
+async function monitor(...args: string[]): Promise<Terminal> {
+  const term = await Terminal.start(['node', CLI, ...args], {
+    cols: 120, rows: 40,
+    env: {
+      CI: undefined, // Ink writes no live frames when CI is set
+      DOCKERCLOUD_REST_HOST: t.url, DOCKERCLOUD_USER: 'alice', DOCKERCLOUD_APIKEY: USERS['alice'],
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'dctop-e2e-')), NO_COLOR: undefined,
+    },
+  });
+  terminals.push(term);
+  await term.waitFor(/● live/, 15000);
+  await term.waitFor(/ready/);
+  return term;
+}
+
+const get = async (uri: string) => (await t.api('GET', uri)).body;
+/** A lone Esc is held back a moment by Ink (it may start a sequence): let it through before the next key. */
+async function escape(term: Terminal): Promise<void> {
+  await term.send('Escape');
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+describe.skipIf(!tmuxAvailable())('the monitor in a terminal', () => {
+  it('navigates views, drills down with Enter and comes back with Esc', async () => {
+    const term = await monitor();
+    await term.waitFor(/services \(16\)/);
+    await term.send('3');
+    await term.waitFor(/stacks \(4\)/);
+    await term.send('Enter'); // the first stack: shop
+    await term.waitFor(/services of shop \(6\)\s+stacks › shop/);
+    await term.send('Enter'); // its first service: web
+    await term.waitFor(/containers of web \(4\)\s+stacks › shop › web/);
+    expect(await term.screen()).toMatch(/web-1\s+▶ Running/);
+    await escape(term);
+    await term.waitFor(/services of shop/);
+    await escape(term);
+    await term.waitFor(/stacks \(4\)/);
+    await term.type(':ctr web');
+    await term.send('Enter');
+    await term.waitFor(/containers \(\d+\) \/web\//);
+    const screen = await term.screen();
+    expect(screen.split('\n').length).toBeLessThanOrEqual(40);
+    expect(screen).not.toMatch(/mariadb-1/);
+  });
+
+  it('shows a change made through the REST API', async () => {
+    const term = await monitor();
+    await t.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'from-rest' });
+    await term.waitFor(/from-rest\s+◼ Not running/);
+    const svc = await findOne(t, '/api/app/v1/service/?name=from-rest');
+    await t.api('POST', `${svc.resource_uri}start/`);
+    await term.waitFor(/from-rest\s+▶ Running/);
+  });
+
+  it('stops and starts a container with keys, and the server agrees', async () => {
+    const term = await monitor('--view', 'containers');
+    await term.send('/');
+    await term.type('^hello-world-1$');
+    await term.send('Enter');
+    await term.waitFor(/containers \(1\)/);
+    const c = await findOne(t, '/api/app/v1/container/?name=hello-world-1');
+    await term.send('x');
+    await eventually(async () => (await get(c.resource_uri)).state === 'Stopped', 10000, 'stopped on the server');
+    await term.waitFor(/hello-world-1\s+◼ Stopped/);
+    await term.waitFor(/Stop hello-world-1: 1\/1 done/);
+    await term.send('s');
+    await eventually(async () => (await get(c.resource_uri)).state === 'Running', 10000, 'running on the server');
+    await term.waitFor(/hello-world-1\s+▶ Running/);
+  });
+
+  it('streams two log panes at once', async () => {
+    const term = await monitor('--view', 'containers');
+    await term.send('l');
+    await term.waitFor(/logs container \S+ \(\d+\)/);
+    await term.send('Tab'); // back to the table
+    await term.send('j');
+    await term.send('l');
+    await eventually(async () => ((await term.screen()).match(/logs container/g) ?? []).length === 2, 8000, 'two panes');
+    // Both fill with lines.
+    await eventually(async () => {
+      const counts = [...(await term.screen()).matchAll(/logs container \S+ \((\d+)\)/g)].map((m) => Number(m[1]));
+      return counts.length === 2 && counts.every((n) => n > 0);
+    }, 8000, 'lines in both');
+  });
+
+  it('asks before terminating, and cancels on anything but yes', async () => {
+    const term = await monitor('--view', 'containers');
+    await term.send('/');
+    await term.type('^kibana-1$');
+    await term.send('Enter');
+    await term.waitFor(/containers \(1\)/);
+    await term.send('D');
+    await term.waitFor(/Terminate kibana-1\? \(y\/N\)/);
+    await term.type('n');
+    await term.send('Enter');
+    await term.waitFor(/Terminate canceled/);
+    const c = await findOne(t, '/api/app/v1/container/?name=kibana-1');
+    expect((await get(c.resource_uri)).state).toBe('Running');
+    await term.send('D');
+    await term.type('y');
+    await term.send('Enter');
+    await eventually(async () => ['Terminating', 'Terminated'].includes((await get(c.resource_uri)).state), 10000);
+  });
+
+  it('read-only mode offers no operation', async () => {
+    const term = await monitor('--readonly', '--view', 'containers');
+    const screen = await term.screen();
+    expect(screen).toMatch(/read-only/);
+    expect(screen).not.toMatch(/x stop|D terminate/);
+    const running = (await t.api('GET', '/api/app/v1/container/?state=Running&limit=1')).body.objects[0];
+    await term.send('x');
+    await term.send('D');
+    expect((await get(running.resource_uri)).state).toBe('Running');
+    expect(await term.screen()).not.toMatch(/\(y\/N\)/);
+    await term.send('?');
+    await term.waitFor(/help · j\/k scroll/);
+    expect(await term.screen()).not.toMatch(/Terminate/);
+  });
+
+  it('shows the reconnect banner while the server is down, and recovers', async () => {
+    const term = await monitor();
+    const port = t.server.port;
+    await t.server.stopListening();
+    await term.waitFor(/API unreachable .* retry \d+ in \d+ s/, 10000);
+    await t.server.listen(port, '127.0.0.1');
+    await term.waitForGone(/API unreachable/, 15000);
+    await term.waitFor(/● live/);
+  });
+
+  it('q quits and gives the terminal back', async () => {
+    const term = await monitor();
+    await term.send('q');
+    expect(await term.waitForExit(5000)).toBe(0);
+  });
+});
