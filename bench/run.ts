@@ -4,7 +4,8 @@
 //   - events per second delivered to 10 stream subscribers under churn
 //   - the client store against --fleet 10000 --churn 1000: time to the first complete snapshot, fetches per
 //     1,000 events, event-to-snapshot latency p50/p99, the client's RSS
-// BENCH_SECONDS (default 5) sets how long each load runs. `node dist/bench/run.js server` or `… store` runs one part.
+//   - the monitor in a 120×40 tmux pty against --fleet 10000, with --churn 1000 and idle (bench/monitor.ts)
+// BENCH_SECONDS (default 5) sets how long each load runs. `node dist/bench/run.js server|store|monitor` runs one part.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import WebSocket from 'ws';
 import { DockerCloudClient } from '../src/api/client.js';
 import { resolveConfig } from '../src/api/config.js';
 import { FleetStore } from '../src/store/fleet-store.js';
+import { monitorLoad } from './monitor.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -164,8 +166,11 @@ async function serverLoads(): Promise<void> {
 
 async function main(): Promise<void> {
   const part = process.argv[2];
-  if (part !== 'server') await storeLoad();
-  if (part !== 'store') await serverLoads();
+  if (!part || part === 'store') await storeLoad();
+  if (!part || part === 'server') await serverLoads();
+  if (!part || part === 'monitor') {
+    for (const churn of [1000, 0]) rows.push(...(await monitorLoad(churn)));
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`dctop serve benchmarks (${SECONDS} s per load, Node ${process.version}, loopback)`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

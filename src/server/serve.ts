@@ -158,11 +158,6 @@ export async function serveCommand(argv: readonly string[]): Promise<number | un
     process.stderr.write(`dctop serve: ${message}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
-  const containers = running.server.options.backend.list('container', running.user).length;
-  process.stdout.write(
-    `dctop serve: ${options.backend} backend, fleet ${options.fleet} (${containers} containers, seed ${options.seed}), ` +
-      `listening on ${running.url}\n${exportLine(running)}\n`,
-  );
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -170,7 +165,13 @@ export async function serveCommand(argv: readonly string[]): Promise<number | un
     process.stderr.write(`dctop serve: ${signal}, closing\n`);
     void running.close().then(() => process.exit(0));
   };
+  // Before saying where we listen: whoever reads that may signal us at once.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const containers = running.server.options.backend.list('container', running.user).length;
+  process.stdout.write(
+    `dctop serve: ${options.backend} backend, fleet ${options.fleet} (${containers} containers, seed ${options.seed}), ` +
+      `listening on ${running.url}\n${exportLine(running)}\n`,
+  );
   return undefined;
 }

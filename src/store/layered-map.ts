@@ -47,21 +47,34 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     return value === GONE ? false : value !== undefined || this.base.has(key);
   }
 
-  *entries(): MapIterator<[K, V]> {
-    for (const [key, value] of this.base) {
-      const over = this.layer.get(key);
-      if (over === GONE) continue;
-      yield [key, over !== undefined ? over : value];
+  /** The entries in order, computed once (the map never changes) and shared by every iteration of it. */
+  private list(): [K, V][] {
+    if (this.materialized) return this.materialized;
+    const out: [K, V][] = [];
+    if (this.layer.size === 0) {
+      for (const entry of this.base) out.push(entry as [K, V]);
+    } else {
+      for (const [key, value] of this.base) {
+        const over = this.layer.get(key);
+        if (over !== GONE) out.push([key, over !== undefined ? over : value]);
+      }
+      for (const [key, value] of this.layer) if (value !== GONE && !this.base.has(key)) out.push([key, value]);
     }
-    for (const [key, value] of this.layer) if (value !== GONE && !this.base.has(key)) yield [key, value];
+    return (this.materialized = out);
   }
 
-  *keys(): MapIterator<K> {
-    for (const [key] of this.entries()) yield key;
+  private materialized: [K, V][] | undefined;
+
+  entries(): MapIterator<[K, V]> {
+    return this.list().values() as MapIterator<[K, V]>;
   }
 
-  *values(): MapIterator<V> {
-    for (const [, value] of this.entries()) yield value;
+  keys(): MapIterator<K> {
+    return this.list().map(([key]) => key).values() as MapIterator<K>;
+  }
+
+  values(): MapIterator<V> {
+    return this.list().map(([, value]) => value).values() as MapIterator<V>;
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {
@@ -69,6 +82,6 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
-    for (const [key, value] of this.entries()) fn(value, key, this);
+    for (const [key, value] of this.list()) fn(value, key, this);
   }
 }

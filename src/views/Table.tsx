@@ -28,18 +28,35 @@ const TableRow = memo(function TableRow({ object, columns, widths, selected, mar
     <Text wrap="truncate" inverse={selected && !theme.color} backgroundColor={selected ? theme.selection.bg : undefined}
       color={selected ? theme.selection.fg : undefined} dimColor={muted && !selected} strikethrough={terminated}>
       <Text color={marked ? theme.marked : highlighted ? theme.highlight : undefined}>{gutter}</Text>
-      {columns.map((column, i) => {
-        const text = ` ${fit(column.value(object, ctx), widths[i]!)}`;
-        if (column.state && !selected) return <Text key={column.key} color={theme.state[stateClass(state)]}>{text}</Text>;
-        if (highlighted && !selected && i === 0) return <Text key={column.key} color={theme.highlight}>{text}</Text>;
-        return <Text key={column.key}>{text}</Text>;
-      })}
+      {segments(object, columns, widths, ctx).map(([text, isState], i) =>
+        isState && !selected ? <Text key={i} color={theme.state[stateClass(state)]}>{text}</Text>
+          : highlighted && !selected && i === 0 ? <Text key={i} color={theme.highlight}>{text}</Text>
+            : <Text key={i}>{text}</Text>)}
     </Text>
   );
 }, (a, b) => a.object === b.object && a.selected === b.selected && a.marked === b.marked && a.highlighted === b.highlighted &&
   a.stale === b.stale && a.widths === b.widths && a.columns === b.columns && a.theme === b.theme &&
   // Ages ("3m") move with time: re-render a row at most when the minute-granular clock changed.
   Math.floor(a.ctx.now / 10000) === Math.floor(b.ctx.now / 10000) && a.ctx.snapshot === b.ctx.snapshot);
+
+/**
+ * The row as few styled pieces as possible (the text before the state, the state, the text after): Ink's cost
+ * per frame grows with the number of styled pieces, not with the text.
+ */
+function segments(object: WireObject, columns: Column[], widths: number[], ctx: ColumnContext): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  let run = '';
+  columns.forEach((column, i) => {
+    const text = ` ${fit(column.value(object, ctx), widths[i]!)}`;
+    if (column.state) {
+      if (run) out.push([run, false]);
+      out.push([text, true]);
+      run = '';
+    } else run += text;
+  });
+  if (run) out.push([run, false]);
+  return out;
+}
 
 export interface TableProps {
   rows: Row[];

@@ -6,6 +6,14 @@ import { COLUMNS, type ColumnContext } from './columns.js';
 
 export interface Row { uri: string; object: WireObject }
 
+/** One Row per object version, reused across frames: under churn most objects did not change. */
+const rowCache = new WeakMap<WireObject, Row>();
+function rowOf(object: WireObject): Row {
+  let row = rowCache.get(object);
+  if (!row) rowCache.set(object, (row = { uri: object.resource_uri, object }));
+  return row;
+}
+
 /** Children of a parent, by the store's relationship indexes. */
 function scoped(snapshot: Snapshot, crumb: Crumb): readonly string[] | null {
   if (!crumb.parent) return null;
@@ -42,7 +50,7 @@ export function rowsFor(
     const map = snapshot.objects[crumb.view] as ReadonlyMap<string, WireObject>;
     const only = scoped(snapshot, crumb);
     const source = only ? only.map((uri) => map.get(uri)).filter((o): o is WireObject => !!o) : [...map.values()];
-    rows = source.map((object) => ({ uri: object.resource_uri, object }));
+    rows = source.map(rowOf);
     if (crumb.view === 'action') rows.reverse(); // newest first
     if (!showTerminated) rows = rows.filter((r) => r.object['state'] !== 'Terminated');
   }

@@ -2,7 +2,7 @@
 // every line to its width.
 
 // CSI, OSC (terminated by BEL or ST), other ESC sequences, and C0/C1 controls except tab.
-const CONTROL = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROL = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 
 export function sanitize(text: string): string {
   return text.replace(CONTROL, '').replace(/\t/g, '  ');

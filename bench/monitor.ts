@@ -1,0 +1,96 @@
+// npm run bench (monitor part): the monitor in a 120×40 tmux pseudo-terminal against `dctop serve --fleet 10000`,
+// with --churn 1000 and idle: frames/s, bytes/s written to the terminal, CPU, RSS, key→frame latency p50/p99.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const SOCKET = `dctop-bench-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+
+function startServer(churn: number): Promise<{ child: ChildProcess; url: string; user: string; key: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--fleet', '10000', '--seed', '1', '--churn', String(churn), '--rate-limit', '0'],
+      { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_ENV: 'production' } });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)[\s\S]*DOCKERCLOUD_USER=(\S+) DOCKERCLOUD_APIKEY=(\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, user: m[2]!, key: m[3]! });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const rssMiB = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+const screen = () => tmux('capture-pane', '-p', '-t', 'bench');
+const selectedLine = () => screen().split('\n').find((l) => l.startsWith('›')) ?? '';
+
+async function waitFor(re: RegExp, ms = 30000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!re.test(screen())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}:\n${screen()}`);
+    await sleep(50);
+  }
+}
+
+/** The pid of the node process in the pane (the pane runs `exec node …`). */
+const panePid = () => Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
+
+export async function monitorLoad(churn: number): Promise<[string, string][]> {
+  const server = await startServer(churn);
+  const record = join(mkdtempSync(join(tmpdir(), 'dctop-bench-')), 'tty.out');
+  const env = `env -u CI DOCKERCLOUD_REST_HOST=${server.url} DOCKERCLOUD_USER=${server.user} DOCKERCLOUD_APIKEY=${server.key} XDG_CONFIG_HOME=${tmpdir()}/dctop-bench-none`;
+  try {
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec ${env} ${process.execPath} ${CLI} --view containers`);
+    tmux('set-option', '-t', 'bench', 'status', 'off');
+    tmux('pipe-pane', '-o', '-t', 'bench', `cat >> ${record}`);
+    const startedAt = Date.now();
+    await waitFor(/● live/);
+    await waitFor(/ready/);
+    const readyMs = Date.now() - startedAt;
+    await sleep(2000); // warm up
+    const pid = panePid();
+    const bytes0 = statSync(record).size;
+    const frames0 = (readFileSync(record, 'latin1').match(/\u001b\[\?2026h/g) ?? []).length;
+    const cpu0 = cpuSeconds(pid);
+    const t0 = Date.now();
+    const latencies: number[] = [];
+    while (Date.now() - t0 < SECONDS * 1000) {
+      const before = selectedLine();
+      const sent = performance.now();
+      tmux('send-keys', '-t', 'bench', 'j');
+      while (selectedLine() === before && performance.now() - sent < 2000) await sleep(2);
+      latencies.push(performance.now() - sent);
+      await sleep(250);
+    }
+    const elapsed = (Date.now() - t0) / 1000;
+    const out = readFileSync(record, 'latin1');
+    const frames = (out.match(/\u001b\[\?2026h/g) ?? []).length - frames0;
+    const bytes = statSync(record).size - bytes0;
+    const cpu = (cpuSeconds(pid) - cpu0) / elapsed;
+    latencies.sort((a, b) => a - b);
+    const label = churn ? `monitor, --fleet 10000 --churn ${churn}` : 'monitor, --fleet 10000 idle';
+    return [
+      [label, `${(frames / elapsed).toFixed(1)} frames/s, ${Math.round(bytes / elapsed / 1024)} KiB/s to the tty, CPU ${(cpu * 100).toFixed(0)} %, ` +
+        `RSS ${rssMiB(pid)} MiB, key→frame p50 ${percentile(latencies, 0.5).toFixed(0)} ms / p99 ${percentile(latencies, 0.99).toFixed(0)} ms ` +
+        `(${latencies.length} keys; first screen ${readyMs} ms)`],
+    ];
+  } finally {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+    server.child.kill('SIGTERM');
+  }
+}

@@ -1,0 +1,118 @@
+// The monitor's views with ink-testing-library, on a real store fed by a real server (no mocks of either).
+import { render, cleanup } from 'ink-testing-library';
+import React from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DockerCloudClient } from '../../src/api/index.js';
+import { MonitorContext, type MonitorContextValue } from '../../src/hooks/context.js';
+import { Keymap } from '../../src/keys/index.js';
+import { FleetStore } from '../../src/store/index.js';
+import { App } from '../../src/views/App.js';
+import { sanitize } from '../../src/views/text.js';
+import { themeFor } from '../../src/views/theme.js';
+import { clientFor } from '../helpers/client.js';
+import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
+
+let t: TestServer;
+let client: DockerCloudClient;
+let store: FleetStore;
+beforeAll(async () => {
+  t = await startTestServer({ fleet: 'demo' });
+  client = await clientFor(t);
+  store = new FleetStore(client, { maxFps: 50 });
+  await store.start();
+});
+afterAll(async () => {
+  store.close();
+  await client.close();
+  await t.close();
+});
+afterEach(() => cleanup());
+
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+function app(readonly = false) {
+  const value: MonitorContextValue = {
+    client, store, keymap: new Keymap({}, readonly), theme: themeFor('dark', false), readonly, mode: 'test', endpoint: t.url,
+    namespace: 'alice', warnings: [], runExec: async () => 'not in tests', firstView: 'service',
+  };
+  return render(<MonitorContext.Provider value={value}><App /></MonitorContext.Provider>);
+}
+
+describe('the App view', () => {
+  it('fits the frame in the terminal and truncates every line to its width', async () => {
+    const { lastFrame } = app();
+    await tick();
+    const lines = lastFrame()!.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23); // ink-testing-library's 24 rows, minus one
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    expect(lastFrame()).toMatch(/services \(16\)/);
+    expect(lastFrame()).toMatch(/› web\s+▶ Running\s+4\/4/);
+  });
+
+  it('filters as you type, with a regular expression', async () => {
+    const { lastFrame, stdin } = app();
+    await tick();
+    stdin.write('/');
+    await tick();
+    stdin.write('^(db|cache)$');
+    await tick();
+    expect(lastFrame()).toMatch(/services \(2\) \/\^\(db\|cache\)\$\//);
+    stdin.write('\r');
+    await tick();
+    expect(lastFrame()).not.toMatch(/web/);
+  });
+
+  it('generates help from the command registry, without mutating commands in read-only mode', async () => {
+    const rw = app();
+    await tick();
+    rw.stdin.write('?');
+    await tick();
+    expect(rw.lastFrame()).toMatch(/help · j\/k scroll/);
+    expect(rw.lastFrame()).toMatch(/Quit/);
+    cleanup();
+    const ro = app(true);
+    await tick();
+    expect(ro.lastFrame()).not.toMatch(/x stop/);
+    ro.stdin.write('x');
+    await tick();
+    expect(ro.lastFrame()).not.toMatch(/Stop web/);
+    expect((await t.api('GET', '/api/app/v1/service/?name=web')).body.objects[0].state).toBe('Running');
+  });
+
+  it('asks for the name before terminating a stack, and cancels on a wrong one', async () => {
+    const { lastFrame, stdin } = app();
+    await tick();
+    stdin.write('3');
+    await tick();
+    stdin.write('D');
+    await tick();
+    expect(lastFrame()).toMatch(/Terminate stack 'shop'\? type its name to confirm:/);
+    stdin.write('shoq\r');
+    await tick();
+    expect(lastFrame()).toMatch(/Terminate canceled/);
+    const shop = (await t.api('GET', '/api/app/v1/stack/?name=shop')).body.objects[0];
+    expect(shop.state).not.toMatch(/Terminat/);
+  });
+
+  it('scales a service after asking for the number, and shows the result', async () => {
+    const { lastFrame, stdin } = app();
+    await tick();
+    stdin.write('/');
+    stdin.write('^hello-world$');
+    stdin.write('\r');
+    await tick();
+    stdin.write('=');
+    await tick();
+    expect(lastFrame()).toMatch(/scale hello-world to:/);
+    stdin.write('3\r');
+    await eventually(() => /hello-world\s+▶ Running\s+3\/3/.test(lastFrame() ?? ''), 8000, 'scaled on screen');
+    expect(lastFrame()).toMatch(/Scale to 3: hello-world: 1\/1 done/);
+  });
+});
+
+describe('untrusted text', () => {
+  it('strips terminal control sequences', () => {
+    expect(sanitize('ok\u001b[2J\u001b]0;title\u0007\u001b[31mred\u001b[0m\u0007')).toBe('okred');
+    expect(sanitize('a\tb\r\n')).toBe('a  b');
+  });
+});
