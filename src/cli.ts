@@ -18,6 +18,7 @@ Monitor options:
   --namespace NS          an organisation's namespace (default: DOCKERCLOUD_NAMESPACE, else your own)
   --readonly              no operation that changes anything is offered
   --view V                the first view: clusters, nodes, stacks, services, containers, actions, events
+  --exec CMD              what e (exec) runs in a container (default sh)
   --no-color              no colours (NO_COLOR too)
   -h, --help, -v, --version
 Keys: ? in the monitor. Configuration: $XDG_CONFIG_HOME/dctop/config.json (keys, theme, view, readonly).
@@ -50,6 +51,7 @@ async function monitorCommand(argv: string[]): Promise<number | undefined> {
         namespace: { type: 'string' },
         readonly: { type: 'boolean' },
         view: { type: 'string' },
+        exec: { type: 'string', default: 'sh' },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -110,6 +112,7 @@ async function monitorCommand(argv: string[]): Promise<number | undefined> {
     view: (values.view ? VIEWS[values.view] : settings.view ?? 'service') as 'service',
     color: !values['no-color'] && !env['NO_COLOR'],
     settings,
+    execCommand: values.exec!,
   });
 }
 

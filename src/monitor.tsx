@@ -20,6 +20,7 @@ export interface MonitorOptions {
   view: ViewName;
   color: boolean;
   settings: MonitorConfig;
+  execCommand: string;
 }
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
@@ -125,7 +126,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const context = (): MonitorContextValue => ({
     client, store, keymap, theme, readonly: options.readonly, mode,
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
-    runExec, firstView: options.view,
+    runExec, firstView: options.view, execCommand: options.execCommand,
   });
 
   const switchNamespace = (namespace: string) => {

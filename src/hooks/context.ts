@@ -21,6 +21,8 @@ export interface MonitorContextValue {
   /** Hands the terminal to an exec session; resolves with how it ended. */
   runExec(containerUri: string, command: string): Promise<string>;
   firstView: ViewName;
+  /** What exec runs in a container (--exec, default sh). */
+  execCommand: string;
 }
 
 export const MonitorContext = createContext<MonitorContextValue | null>(null);

@@ -20,17 +20,17 @@ export interface Command {
   dangerous?: boolean;
   /** The API operation it performs on the selected (or marked) objects. */
   operation?: Operation;
-  /** Shown in the hint line. */
-  hint?: boolean;
+  /** Shown in the hint line, with this short label. */
+  hint?: string;
 }
 
 const ALL_OBJECTS: ViewName[] = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'];
 
 export const COMMANDS: readonly Command[] = [
   // Global
-  { id: 'quit', description: 'Quit', keys: ['q'], scope: 'global', hint: true },
-  { id: 'help', description: 'Help: every key', keys: ['?'], scope: 'global', hint: true },
-  { id: 'command', description: 'Command line (:services, :ctr web, :ns acme)', keys: [':'], scope: 'global', hint: true },
+  { id: 'quit', description: 'Quit', keys: ['q'], scope: 'global', hint: 'quit' },
+  { id: 'help', description: 'Help: every key', keys: ['?'], scope: 'global', hint: 'help' },
+  { id: 'command', description: 'Command line (:services, :ctr web, :ns acme)', keys: [':'], scope: 'global', hint: 'command' },
   { id: 'view.nodecluster', description: 'Node clusters', keys: ['1'], scope: 'global' },
   { id: 'view.node', description: 'Nodes', keys: ['2'], scope: 'global' },
   { id: 'view.stack', description: 'Stacks', keys: ['3'], scope: 'global' },
@@ -50,38 +50,38 @@ export const COMMANDS: readonly Command[] = [
   { id: 'pageup', description: 'Page up', keys: ['pgup', 'ctrl+b'], scope: 'global' },
   { id: 'top', description: 'First line', keys: ['g', 'home'], scope: 'global' },
   { id: 'bottom', description: 'Last line', keys: ['G', 'end'], scope: 'global' },
-  { id: 'filter', description: 'Filter (text or regex)', keys: ['/'], scope: 'global', hint: true },
+  { id: 'filter', description: 'Filter (text or regex)', keys: ['/'], scope: 'global', hint: 'filter' },
   { id: 'back', description: 'Back / clear filter / close', keys: ['esc'], scope: 'global' },
   // Tables
-  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers)', keys: ['enter'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service'], hint: true },
+  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers)', keys: ['enter'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service'], hint: 'drill down' },
   { id: 'mark', description: 'Mark / unmark the row', keys: ['space'], scope: 'table', views: ALL_OBJECTS },
   { id: 'sort.next', description: 'Sort by the next column', keys: ['>'], scope: 'table' },
   { id: 'sort.prev', description: 'Sort by the previous column', keys: ['<'], scope: 'table' },
   { id: 'sort.reverse', description: 'Reverse the sort', keys: ['~'], scope: 'table' },
   { id: 'terminated', description: 'Show / hide terminated objects', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
-  { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: ALL_OBJECTS, hint: true },
-  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: ['service', 'container', 'action'], hint: true },
-  { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: true },
-  { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'start', hint: true },
-  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'stop', hint: true },
-  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'redeploy', hint: true },
-  { id: 'op.scale', description: 'Scale (asks for the number)', keys: ['='], scope: 'table', views: ['service', 'nodecluster'], mutates: true, operation: 'scale', hint: true },
-  { id: 'op.deploy', description: 'Deploy the cluster', keys: ['d'], scope: 'table', views: ['nodecluster'], mutates: true, operation: 'deploy', hint: true },
-  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: ['node'], mutates: true, operation: 'docker-upgrade', hint: true },
-  { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: ['node'], mutates: true, operation: 'health-check', hint: true },
-  { id: 'op.terminate', description: 'Terminate (asks first)', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: true },
-  { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: ['action'], mutates: true, operation: 'cancel', hint: true },
-  { id: 'op.retry', description: 'Retry the action', keys: ['r'], scope: 'table', views: ['action'], mutates: true, operation: 'retry', hint: true },
+  { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: ALL_OBJECTS, hint: 'inspect' },
+  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: ['service', 'container', 'action'], hint: 'logs' },
+  { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: 'shell' },
+  { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'start', hint: 'start' },
+  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'stop', hint: 'stop' },
+  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'redeploy', hint: 'redeploy' },
+  { id: 'op.scale', description: 'Scale (asks for the number)', keys: ['='], scope: 'table', views: ['service', 'nodecluster'], mutates: true, operation: 'scale', hint: 'scale' },
+  { id: 'op.deploy', description: 'Deploy the cluster', keys: ['d'], scope: 'table', views: ['nodecluster'], mutates: true, operation: 'deploy', hint: 'deploy' },
+  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: ['node'], mutates: true, operation: 'docker-upgrade', hint: 'upgrade docker' },
+  { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: ['node'], mutates: true, operation: 'health-check', hint: 'health-check' },
+  { id: 'op.terminate', description: 'Terminate (asks first)', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: 'terminate' },
+  { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: ['action'], mutates: true, operation: 'cancel', hint: 'cancel' },
+  { id: 'op.retry', description: 'Retry the action', keys: ['r'], scope: 'table', views: ['action'], mutates: true, operation: 'retry', hint: 'retry' },
   // Log panes
-  { id: 'logs.follow', description: 'Follow (resume at the bottom)', keys: ['f'], scope: 'logs', hint: true },
-  { id: 'logs.wrap', description: 'Wrap long lines', keys: ['w'], scope: 'logs', hint: true },
-  { id: 'logs.timestamps', description: 'Timestamps', keys: ['t'], scope: 'logs', hint: true },
+  { id: 'logs.follow', description: 'Follow (resume at the bottom)', keys: ['f'], scope: 'logs', hint: 'follow' },
+  { id: 'logs.wrap', description: 'Wrap long lines', keys: ['w'], scope: 'logs', hint: 'wrap' },
+  { id: 'logs.timestamps', description: 'Timestamps', keys: ['t'], scope: 'logs', hint: 'time' },
   { id: 'logs.next', description: 'Next match', keys: ['n'], scope: 'logs' },
   { id: 'logs.prev', description: 'Previous match', keys: ['N'], scope: 'logs' },
   { id: 'logs.clear', description: 'Clear the pane', keys: ['c'], scope: 'logs' },
-  { id: 'logs.save', description: 'Save the pane to a file', keys: ['S'], scope: 'logs', hint: true },
+  { id: 'logs.save', description: 'Save the pane to a file', keys: ['S'], scope: 'logs', hint: 'save' },
   { id: 'logs.more', description: 'Tail more lines (reopen)', keys: ['+'], scope: 'logs' },
-  { id: 'logs.close', description: 'Close the pane', keys: ['X'], scope: 'logs', hint: true },
+  { id: 'logs.close', description: 'Close the pane', keys: ['X'], scope: 'logs', hint: 'close' },
 ];
 
 export function findCommand(id: string): Command | undefined {

@@ -366,7 +366,7 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
           return;
         }
         setSuspended(true);
-        void monitor.runExec(selected.uri, 'sh').then((how) => {
+        void monitor.runExec(selected.uri, monitor.execCommand).then((how) => {
           setSuspended(false);
           setStatus({ text: `exec ${String(selected.object['name'])}: ${how}`, level: 'info' });
         });
@@ -382,8 +382,11 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
     `${nav.filter ? ` /${nav.filter}/` : ''}${nav.sort.column >= 0 ? ` sort:${columns[nav.sort.column]?.header.toLowerCase()}${nav.sort.reverse ? '↓' : '↑'}` : ''}` +
     `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.showTerminated ? '' : ' · terminated hidden'}`;
   const crumbs = nav.path.map((c) => c.label ?? VIEW_TITLES[c.view]).join(' › ');
-  const hints = keymap.available(focusedPane ? 'logs' : 'table', focusedPane ? null : view).filter((c) => c.hint)
-    .map((c) => `${c.keys[0]} ${c.description.split(' (')[0]!.toLowerCase()}`).join(' · ');
+  // Only what the selected object's state allows is offered.
+  const hints = keymap.available(focusedPane ? 'logs' : 'table', focusedPane ? null : view)
+    .filter((c) => c.hint && (!c.operation || focusedPane || (selected !== undefined && opAllowed(selected.object, c.operation, view))))
+    .sort((a, b) => Number(b.scope !== 'global') - Number(a.scope !== 'global')) // what this view can do first
+    .map((c) => `${c.keys[0]} ${c.hint}`).join(' · ');
 
   const tableOrOverlay = overlay ? (
     overlay.kind === 'help'

@@ -33,7 +33,7 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 function app(readonly = false) {
   const value: MonitorContextValue = {
     client, store, keymap: new Keymap({}, readonly), theme: themeFor('dark', false), readonly, mode: 'test', endpoint: t.url,
-    namespace: 'alice', warnings: [], runExec: async () => 'not in tests', firstView: 'service',
+    namespace: 'alice', warnings: [], runExec: async () => 'not in tests', firstView: 'service', execCommand: 'sh',
   };
   return render(<MonitorContext.Provider value={value}><App /></MonitorContext.Provider>);
 }
@@ -77,6 +77,16 @@ describe('the App view', () => {
     await tick();
     expect(ro.lastFrame()).not.toMatch(/Stop web/);
     expect((await t.api('GET', '/api/app/v1/service/?name=web')).body.objects[0].state).toBe('Running');
+  });
+
+  it("offers only the operations the selected object's state allows", async () => {
+    const { lastFrame, stdin } = app();
+    await tick();
+    stdin.write('/^backup$\r');
+    await tick();
+    expect(lastFrame()).toMatch(/backup\s+◼ Stopped/);
+    expect(lastFrame()).toMatch(/s start/);
+    expect(lastFrame()).not.toMatch(/x stop/);
   });
 
   it('asks for the name before terminating a stack, and cancels on a wrong one', async () => {
