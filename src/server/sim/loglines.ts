@@ -4,7 +4,9 @@
 // All randomness comes from the caller's rng and all timestamps from the caller's clock, so the same seed
 // and the same times give the same lines.
 
-export type Rng = () => number; // uniform [0,1)
+import type { Rng } from './random.js';
+
+export type { Rng };
 
 export interface LogContext { name: string; hostname: string; privateIp: string; image: string }
 

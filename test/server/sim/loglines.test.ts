@@ -2,18 +2,10 @@ import { describe, it, expect, vi } from 'vitest';
 import {
   imageBaseName, imageFamily, lineRate, runtimeLine, startLines, stopLines, type GeneratedLine, type LogContext, type Rng,
 } from '../../../src/server/sim/loglines.js';
+import { seededRng } from '../../../src/server/sim/random.js';
 
-/** mulberry32: a tiny seeded generator, so that the tests are reproducible. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator, so that the tests are reproducible. */
+const mulberry32 = (seed: number): Rng => seededRng(seed);
 
 const AT = Date.UTC(2026, 10, 29, 10, 0, 0, 123); // 2026-11-29T10:00:00.123Z
 const ctx = (image: string): LogContext => ({ name: 'web-1', hostname: 'web-1', privateIp: '10.7.0.5', image });
