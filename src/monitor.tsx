@@ -10,7 +10,7 @@ import type { NavState } from './hooks/useNavigation.js';
 import { Keymap, type MonitorConfig, type ViewName } from './keys/index.js';
 import { FleetStore } from './store/index.js';
 import { App } from './views/App.js';
-import { themeFor } from './views/theme.js';
+import { themeFor } from './theme.js';
 
 export interface MonitorOptions {
   config: ConfigOptions;

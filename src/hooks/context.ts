@@ -4,7 +4,7 @@ import { createContext, useContext } from 'react';
 import type { DockerCloudClient } from '../api/index.js';
 import type { Keymap, ViewName } from '../keys/index.js';
 import type { FleetStore } from '../store/index.js';
-import type { Theme } from '../views/theme.js';
+import type { Theme } from '../theme.js';
 
 export interface MonitorContextValue {
   client: DockerCloudClient;

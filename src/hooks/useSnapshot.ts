@@ -7,3 +7,4 @@ export function useSnapshot(): Snapshot {
   const { store } = useMonitor();
   return useSyncExternalStore(store.subscribe, store.getSnapshot);
 }
+export type { Snapshot, StoreKind } from '../store/index.js';

@@ -2,9 +2,9 @@
 import { Text } from 'ink';
 import React from 'react';
 import { stateClass, type StateClass } from '../domain/index.js';
-import type { Snapshot } from '../store/index.js';
+import type { Snapshot } from '../hooks/useSnapshot.js';
 import { age, sparkline, truncate } from './text.js';
-import { STATE_SYMBOL, type Theme } from './theme.js';
+import { STATE_SYMBOL, type Theme } from '../theme.js';
 
 function health(snapshot: Snapshot, now: number): { text: string; level: 'ok' | 'warn' | 'error' } {
   const h = snapshot.health;

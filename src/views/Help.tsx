@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import React from 'react';
 import type { Command } from '../keys/index.js';
 import { truncate } from './text.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../theme.js';
 
 const SCOPE_TITLE: Record<string, string> = { global: 'Everywhere', table: 'On a table', logs: 'In a log pane', inspect: 'Inspecting' };
 

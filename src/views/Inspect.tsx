@@ -2,10 +2,10 @@
 import { Text } from 'ink';
 import React from 'react';
 import type { WireObject } from '../domain/index.js';
-import type { Snapshot } from '../store/index.js';
+import type { Snapshot } from '../hooks/useSnapshot.js';
 import { objectLabel, stateText } from './columns.js';
 import { sanitize, truncate } from './text.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../theme.js';
 
 export function inspectLines(object: WireObject, snapshot: Snapshot, now: number): string[] {
   const ctx = { snapshot, now };

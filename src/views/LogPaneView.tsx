@@ -5,7 +5,7 @@ import React from 'react';
 import type { LogPane } from '../hooks/useLogPanes.js';
 import { matcher } from './rows.js';
 import { sanitize, truncate } from './text.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../theme.js';
 
 const SOURCE_COLORS = ['cyan', 'magenta', 'green', 'yellow', 'blue', 'redBright', 'greenBright', 'cyanBright'];
 

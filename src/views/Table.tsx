@@ -5,7 +5,7 @@ import { stateClass, type WireObject } from '../domain/index.js';
 import type { Column, ColumnContext } from './columns.js';
 import type { Row } from './rows.js';
 import { fit } from './text.js';
-import type { Theme } from './theme.js';
+import type { Theme } from '../theme.js';
 
 interface RowProps {
   object: WireObject;

@@ -2,8 +2,8 @@
 import type { CloudEvent, Container, Node, NodeCluster, Service, Stack, Action, WireObject } from '../domain/index.js';
 import { parseWireDate, stateClass } from '../domain/index.js';
 import type { ViewName } from '../keys/index.js';
-import type { Snapshot } from '../store/index.js';
-import { STATE_SYMBOL } from './theme.js';
+import type { Snapshot } from '../hooks/useSnapshot.js';
+import { STATE_SYMBOL } from '../theme.js';
 import { age, sanitize } from './text.js';
 
 export interface ColumnContext { snapshot: Snapshot; now: number }

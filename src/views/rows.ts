@@ -1,7 +1,7 @@
 // The rows a view shows: its objects (or those under the drilled-into parent), filtered, sorted.
 import type { WireObject } from '../domain/index.js';
 import type { Crumb } from '../hooks/useNavigation.js';
-import type { Snapshot } from '../store/index.js';
+import type { Snapshot } from '../hooks/useSnapshot.js';
 import { COLUMNS, type ColumnContext } from './columns.js';
 
 export interface Row { uri: string; object: WireObject }

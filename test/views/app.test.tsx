@@ -8,7 +8,7 @@ import { Keymap } from '../../src/keys/index.js';
 import { FleetStore } from '../../src/store/index.js';
 import { App } from '../../src/views/App.js';
 import { sanitize } from '../../src/views/text.js';
-import { themeFor } from '../../src/views/theme.js';
+import { themeFor } from '../../src/theme.js';
 import { clientFor } from '../helpers/client.js';
 import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
 

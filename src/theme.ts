@@ -1,6 +1,6 @@
 // Semantic colours: components ask for a meaning (state.running, fg.muted …), never for a colour.
 // NO_COLOR / --no-color give a theme with no colours at all.
-import type { StateClass } from '../domain/index.js';
+import type { StateClass } from './domain/index.js';
 
 export interface Theme {
   name: string;
