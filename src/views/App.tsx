@@ -128,7 +128,7 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
   const tableWidth = beside && panes.length && !zoomPane ? width - logRoom - 1 : width;
   const tableHeight = beside || !panes.length ? main : Math.max(2, main - logRoom);
   const bodyRows = Math.max(1, tableHeight - 2);
-  const widths = useMemo(() => layoutColumns(columns, tableWidth - 1), [columns, tableWidth]);
+  const widths = useMemo(() => layoutColumns(columns, tableWidth - 2), [columns, tableWidth]);
 
   // The cursor stays on its object while rows move.
   let cursor = nav.selected ? rows.findIndex((r) => r.uri === nav.selected) : nav.cursor;
