@@ -82,8 +82,11 @@ describe('the App view', () => {
   it("offers only the operations the selected object's state allows", async () => {
     const { lastFrame, stdin } = app();
     await tick();
-    stdin.write('/^backup$\r');
-    await tick();
+    for (const keys of ['/', '^backup$', '\r']) {
+      stdin.write(keys);
+      await tick();
+    }
+    await eventually(() => /services \(1\)/.test(lastFrame() ?? '') && !/█/.test(lastFrame() ?? ''), 5000, 'filtered');
     expect(lastFrame()).toMatch(/backup\s+◼ Stopped/);
     expect(lastFrame()).toMatch(/s start/);
     expect(lastFrame()).not.toMatch(/x stop/);
@@ -93,10 +96,9 @@ describe('the App view', () => {
     const { lastFrame, stdin } = app();
     await tick();
     stdin.write('3');
-    await tick();
+    await eventually(() => /stacks \(4\)/.test(lastFrame() ?? ''), 5000, 'the stacks view');
     stdin.write('D');
-    await tick();
-    expect(lastFrame()).toMatch(/Terminate stack 'shop'\? type its name to confirm:/);
+    await eventually(() => /Terminate stack 'shop'\? type its name to confirm:/.test(lastFrame() ?? ''), 5000, 'the question');
     stdin.write('shoq\r');
     await tick();
     expect(lastFrame()).toMatch(/Terminate canceled/);
@@ -107,13 +109,13 @@ describe('the App view', () => {
   it('scales a service after asking for the number, and shows the result', async () => {
     const { lastFrame, stdin } = app();
     await tick();
-    stdin.write('/');
-    stdin.write('^hello-world$');
-    stdin.write('\r');
-    await tick();
+    for (const keys of ['/', '^hello-world$', '\r']) {
+      stdin.write(keys);
+      await tick();
+    }
+    await eventually(() => /services \(1\)/.test(lastFrame() ?? '') && !/█/.test(lastFrame() ?? ''), 5000, 'filtered');
     stdin.write('=');
-    await tick();
-    expect(lastFrame()).toMatch(/scale hello-world to:/);
+    await eventually(() => /scale hello-world to:/.test(lastFrame() ?? ''), 5000, 'the prompt');
     stdin.write('3\r');
     await eventually(() => /hello-world\s+▶ Running\s+3\/3/.test(lastFrame() ?? ''), 8000, 'scaled on screen');
     expect(lastFrame()).toMatch(/Scale to 3: hello-world: 1\/1 done/);
