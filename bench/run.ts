@@ -114,6 +114,7 @@ async function eventLoad(churn: number): Promise<void> {
   const perSubscriber = counts.map((n) => n / SECONDS);
   const cpu = (cpuSeconds(server.child.pid!) - cpu0) / SECONDS;
   const rss = rssMiB(server.child.pid!);
+  const cutOffByServer = cutOff; // before we close them ourselves
   sockets.forEach((ws) => ws.terminate());
   await stop(server);
   const min = Math.min(...perSubscriber);
@@ -121,7 +122,7 @@ async function eventLoad(churn: number): Promise<void> {
   rows.push([
     `events to 10 subscribers, --churn ${churn}`,
     `${Math.round(min)}–${Math.round(max)} events/s each (${Math.round(perSubscriber.reduce((a, b) => a + b) )} frames/s sent), ` +
-      `server CPU ${(cpu * 100).toFixed(0)} %, RSS ${rss} MiB${cutOff ? `, ${cutOff} subscribers cut off as too slow` : ''}`,
+      `server CPU ${(cpu * 100).toFixed(0)} %, RSS ${rss} MiB${cutOffByServer ? `, ${cutOffByServer} subscribers cut off as too slow` : ''}`,
   ]);
 }
 
