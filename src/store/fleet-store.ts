@@ -41,6 +41,11 @@ export class FleetStore {
   private readonly options: Required<StoreOptions>;
   private readonly maps = Object.fromEntries(STORE_KINDS.map((k) => [k, new Map<string, AnyObject>()])) as Record<StoreKind, Map<string, AnyObject>>;
   private readonly terminatedAt = new Map<string, number>();
+  /**
+   * URIs the server deleted, and when: a fetch that was already under way when the delete event came must not
+   * bring the object back (nothing would ever remove it again).
+   */
+  private readonly deleted = new Map<string, number>();
   /** Per kind, what changed since the last snapshot (undefined: removed). */
   private readonly pending = Object.fromEntries(STORE_KINDS.map((k) => [k, new Map<string, AnyObject | undefined>()])) as Record<StoreKind, Map<string, AnyObject | undefined>>;
   private readonly indexes = {
@@ -193,6 +198,7 @@ export class FleetStore {
     const kind = event.type;
     const uri = event.resource_uri;
     if (event.action === 'delete') {
+      this.deleted.set(uri, Date.now());
       this.remove(kind, uri);
       return;
     }
@@ -217,7 +223,7 @@ export class FleetStore {
     this.stats.fetches++;
     try {
       const object = await this.client.fetch<AnyObject>(uri);
-      if (this.closed) return;
+      if (this.closed || this.deleted.has(uri)) return;
       if (!this.isExpired(object)) this.put(kind, object);
     } catch (error) {
       if ((error as { kind?: string }).kind === 'not_found') this.remove(kind, uri);
@@ -284,6 +290,7 @@ export class FleetStore {
   /** Terminated objects leave after the retention time. */
   private sweep(): void {
     const now = Date.now();
+    for (const [uri, at] of this.deleted) if (now - at > 10 * 60_000) this.deleted.delete(uri);
     for (const [uri, at] of this.terminatedAt) {
       if (now - at <= this.options.terminatedRetentionMs) continue;
       const kind = parsePath(uri)?.kind;

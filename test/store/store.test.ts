@@ -44,7 +44,21 @@ function mirror(snapshot: Snapshot): Record<string, Record<string, unknown>> {
 
 /** Waits until the store equals the server (what it converges to once the events settled). */
 async function converged(t: TestServer, store: FleetStore): Promise<void> {
-  await eventually(() => JSON.stringify(mirror(store.getSnapshot())) === JSON.stringify(truth(t)), 10000, 'store = server');
+  try {
+    await eventually(() => JSON.stringify(mirror(store.getSnapshot())) === JSON.stringify(truth(t)), 20000, 'store = server');
+  } catch (error) {
+    // Say what differs: a failure here must be diagnosable from the log alone.
+    const [have, want] = [mirror(store.getSnapshot()), truth(t)];
+    const diffs: string[] = [];
+    for (const kind of Object.keys(want)) {
+      for (const uri of new Set([...Object.keys(have[kind] ?? {}), ...Object.keys(want[kind]!)])) {
+        const a = JSON.stringify(have[kind]?.[uri]);
+        const b = JSON.stringify(want[kind]![uri]);
+        if (a !== b) diffs.push(`${kind} ${uri}: store ${a?.slice(0, 300)} ≠ server ${b?.slice(0, 300)}`);
+      }
+    }
+    throw new Error(`${(error as Error).message}; ${diffs.length} differences, e.g.:\n${diffs.slice(0, 3).join('\n')}`);
+  }
 }
 
 describe('the store', () => {
@@ -156,6 +170,33 @@ describe('the store', () => {
     t.backend.startChurn('alice', 0);
     await converged(t, store);
     expect(store.stats.relists).toBe(2);
+  });
+
+  it('does not bring back an object whose delete event came while its fetch was under way', async () => {
+    const { t, client, store } = await setup({}, { batchDelayMs: 0 });
+    await store.start();
+    const svc = (await client.create('service', { image: 'nginx', name: 'deleted-in-flight' })).object;
+    await eventually(() => store.getSnapshot().objects.service.has(svc.resource_uri), 5000);
+    // Hold the answer of the next fetch of it until the server has deleted it and said so.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let fetched = false;
+    const realFetch = client.fetch.bind(client);
+    client.fetch = (async (uri: string) => {
+      const answer = await realFetch(uri);
+      if (uri === svc.resource_uri) {
+        fetched = true;
+        await held;
+      }
+      return answer;
+    }) as typeof client.fetch;
+    t.backend.sim.world.emit(svc.resource_uri); // an update: the store fetches it
+    await eventually(() => fetched, 5000, 'the fetch under way');
+    t.backend.sim.world.remove(svc.resource_uri); // the delete event
+    await eventually(() => !store.getSnapshot().objects.service.has(svc.resource_uri), 5000, 'removed');
+    release();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(store.getSnapshot().objects.service.has(svc.resource_uri)).toBe(false);
   });
 
   it('marks terminated objects, then lets them go', async () => {
