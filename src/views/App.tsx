@@ -3,7 +3,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { writeFileSync } from 'node:fs';
-import type { Operation, WireObject } from '../domain/index.js';
+import { allows, KINDS, type Operation, type WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';
 import { useLogPanes, type LogPane } from '../hooks/useLogPanes.js';
 import { currentCrumb, initialNav, useNavigation, type NavState } from '../hooks/useNavigation.js';
@@ -17,6 +17,7 @@ import { Help, helpLines } from './Help.js';
 import { Inspect, inspectLines } from './Inspect.js';
 import { LogPaneView, visualLines } from './LogPaneView.js';
 import { matcher, rowsFor } from './rows.js';
+import { Table } from './Table.js';
 import { truncate } from './text.js';
 
 const VIEW_TITLES: Record<ViewName, string> = {
@@ -393,8 +394,8 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
       ? <Help lines={overlayLines} offset={overlay.offset} width={tableWidth} height={tableHeight} theme={theme} />
       : <Inspect lines={overlayLines} title={inspected ? String(inspected['name'] ?? inspected['uuid'] ?? '') : 'gone'} offset={overlay.offset} width={tableWidth} height={tableHeight} theme={theme} />
   ) : (
-    <TableView rows={rows} columns={columns} widths={widths} height={bodyRows} cursor={cursor} top={top.current}
-      marks={marks} highlighted={highlighted} stale={snapshot.stale} ctx={ctx} />
+    <Table rows={rows} columns={columns} widths={widths} height={bodyRows} cursor={cursor} top={top.current}
+      marks={marks} highlighted={highlighted} stale={snapshot.stale} ctx={ctx} theme={theme} />
   );
   const paneHeight = (n: number) => Math.max(2, Math.floor((beside ? main : logRoom) / n));
   const logArea = zoomPane ? (
@@ -428,13 +429,7 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
       <BottomLine prompt={prompt} hints={hints} width={width} />
     </Box>
   );
-
-  function TableView(props: Omit<React.ComponentProps<typeof TableImpl>, 'theme'>) {
-    return <TableImpl {...props} theme={theme} />;
-  }
 }
-
-import { Table as TableImpl } from './Table.js';
 
 function BottomLine({ prompt, hints, width }: { prompt: Prompt | null; hints: string; width: number }) {
   const { theme } = useMonitor();
@@ -457,8 +452,6 @@ function findObject(snapshot: ReturnType<typeof useSnapshot>, uri: string): Wire
   }
   return undefined;
 }
-
-import { allows, KINDS } from '../domain/index.js';
 
 /** Only what the object's state allows is attempted (the server refuses the rest anyway). */
 function opAllowed(object: WireObject, op: Operation, view: ViewName): boolean {
