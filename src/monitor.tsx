@@ -24,7 +24,7 @@ export interface MonitorOptions {
 }
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
-const ENTER = '\u001b[?1049h\u001b[?25l';
+const ENTER = '\u001b[?1049h\u001b[2J\u001b[H\u001b[?25l'; // alternate screen, cleared, cursor home, hidden
 const LEAVE = '\u001b[?25h\u001b[?1049l';
 
 /** Starts `dctop serve` as a child process on a free loopback port; resolves with where and who. */
