@@ -100,12 +100,27 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   process.on('unhandledRejection', fatal);
 
   let client = new DockerCloudClient(config);
-  let store = new FleetStore(client, { maxFps: 30 });
+  // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
+  const storeOptions = { maxFps: 30, terminatedRetentionMs: 5 * 60_000 };
+  let store = new FleetStore(client, storeOptions);
   let nav: NavState | undefined;
   stdout.write(ENTER);
 
+  const renderOptions = {
+    exitOnCtrlC: false, patchConsole: true, maxFps: 30,
+    // Ink 6.8's incremental rendering left stale lines on screen in tmux when the header changed (seen, not
+    // understood yet): off unless DCTOP_INCREMENTAL=1, until that is fixed.
+    incrementalRendering: process.env['DCTOP_INCREMENTAL'] === '1',
+  };
+  /** Set while an exec session has the terminal: the Ink app is unmounted meanwhile, so it writes nothing. */
+  let execSession: Promise<void> | null = null;
+  let afterExec: string | undefined;
+
+  /** Hands the terminal to a shell in the container; the dashboard comes back where it was. */
   const runExec = async (containerUri: string, command: string): Promise<string> => {
-    await new Promise((r) => setTimeout(r, 30)); // let the suspended (empty) frame reach the terminal
+    let finished!: () => void;
+    execSession = new Promise((resolve) => (finished = resolve));
+    instance?.unmount();
     stdout.write('\u001b[2J\u001b[H\u001b[?25h');
     stdout.write(`dctop: ${command} in ${containerUri.split('/').at(-2)?.slice(0, 8)} · exit or ctrl-d ends it, ctrl-] detaches\r\n`);
     const session = client.exec(containerUri, command);
@@ -120,7 +135,12 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     const end = await session.ended;
     stdin.off('data', onData);
     stdout.write('\u001b[2J\u001b[H\u001b[?25l');
-    return end.error ? `failed: ${end.error.message}` : `ended (${end.reason})`;
+    const how = end.error ? `failed: ${end.error.message}` : `ended (${end.reason})`;
+    afterExec = `exec ${containerUri.split('/').at(-2)?.slice(0, 8)}: ${how}`;
+    instance = render(root(), renderOptions);
+    execSession = null;
+    finished();
+    return how;
   };
 
   const context = (): MonitorContextValue => ({
@@ -132,7 +152,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const switchNamespace = (namespace: string) => {
     const previous = store;
     client = new DockerCloudClient({ ...config, namespace });
-    store = new FleetStore(client, { maxFps: 30 });
+    store = new FleetStore(client, storeOptions);
     previous.close();
     nav = undefined;
     void store.start().catch(() => { /* the banner says why */ });
@@ -140,20 +160,21 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   };
   const root = () => (
     <MonitorContext.Provider value={context()}>
-      <App key={`${client.config.namespace}`} initial={nav} onNavChange={(n) => (nav = n)} onSwitchNamespace={switchNamespace} />
+      <App key={`${client.config.namespace}`} initial={nav} onNavChange={(n) => (nav = n)} onSwitchNamespace={switchNamespace}
+        initialStatus={afterExec} />
     </MonitorContext.Provider>
   );
 
   try {
     // The first listing goes on in the background: the screen says "loading…", or why it cannot connect.
     void store.start().catch(() => { /* shown on screen: the banner says why, and retries go on */ });
-    instance = render(root(), {
-      exitOnCtrlC: false, patchConsole: true, maxFps: 30,
-      // Ink 6.8's incremental rendering left stale lines on screen in tmux when the header changed (seen, not
-      // understood yet): off unless DCTOP_INCREMENTAL=1, until that is fixed.
-      incrementalRendering: process.env['DCTOP_INCREMENTAL'] === '1',
-    });
-    await instance.waitUntilExit();
+    instance = render(root(), renderOptions);
+    // The app ends when the person quits; an exec session unmounts it for a while, then renders it again.
+    for (;;) {
+      await instance.waitUntilExit();
+      if (!execSession) break;
+      await execSession;
+    }
   } finally {
     store.close();
     await client.close();

@@ -14,7 +14,8 @@ export interface NavState {
   filter: string;
   sort: { column: number; reverse: boolean };
   marks: string[];
-  showTerminated: boolean;
+  /** Show every terminated object the store still has, not only the recent ones. */
+  allTerminated: boolean;
 }
 
 export type NavAction =
@@ -29,7 +30,7 @@ export type NavAction =
   | { type: 'terminated' };
 
 export function initialNav(view: ViewName): NavState {
-  return { path: [{ view, parent: null, label: null }], cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [], showTerminated: true };
+  return { path: [{ view, parent: null, label: null }], cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [], allTerminated: false };
 }
 
 export function navReducer(state: NavState, action: NavAction): NavState {
@@ -55,7 +56,7 @@ export function navReducer(state: NavState, action: NavAction): NavState {
     case 'unmarkAll':
       return { ...state, marks: [] };
     case 'terminated':
-      return { ...state, showTerminated: !state.showTerminated };
+      return { ...state, allTerminated: !state.allTerminated };
   }
 }
 

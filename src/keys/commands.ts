@@ -58,7 +58,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'sort.next', description: 'Sort by the next column', keys: ['>'], scope: 'table' },
   { id: 'sort.prev', description: 'Sort by the previous column', keys: ['<'], scope: 'table' },
   { id: 'sort.reverse', description: 'Reverse the sort', keys: ['~'], scope: 'table' },
-  { id: 'terminated', description: 'Show / hide terminated objects', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
+  { id: 'terminated', description: 'Show every terminated object kept (recent ones always show, marked)', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
   { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: ALL_OBJECTS, hint: 'inspect' },
   { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: ['service', 'container', 'action'], hint: 'logs' },
   { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: 'shell' },

@@ -1,7 +1,7 @@
 // The monitor: header, the table of the current view (or the inspector, or help), log panes split beside or
 // below, a status line and a line for hints or input. Keys are dispatched through the keymap (keys as data).
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { writeFileSync } from 'node:fs';
 import { allows, KINDS, type Operation, type WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';
@@ -50,9 +50,11 @@ export interface AppProps {
   initial?: NavState;
   onNavChange?: (nav: NavState) => void;
   onSwitchNamespace?: (namespace: string) => void;
+  /** A message for the status line on arrival (how an exec session ended). */
+  initialStatus?: string;
 }
 
-export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
+export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: AppProps) {
   const monitor = useMonitor();
   const { keymap, theme, readonly } = monitor;
   const { exit } = useApp();
@@ -91,8 +93,9 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
     onNavChange?.(nav);
   }, [nav, onNavChange]);
   useEffect(() => {
-    if (monitor.warnings.length) setStatus({ text: monitor.warnings.join(' · '), level: 'error' });
-  }, [monitor.warnings, setStatus]);
+    if (initialStatus) setStatus({ text: initialStatus, level: 'info' });
+    else if (monitor.warnings.length) setStatus({ text: monitor.warnings.join(' · '), level: 'error' });
+  }, [monitor.warnings, setStatus, initialStatus]);
 
   // Rows changed in this snapshot light up for a second.
   for (const uri of snapshot.changed) changedAt.current.set(uri, snapshot.at);
@@ -115,8 +118,8 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
   const crumb = currentCrumb(nav);
   const view = crumb.view;
   const columns = COLUMNS[view];
-  const rows = useMemo(() => rowsFor(snapshot, crumb, nav.filter, nav.sort, nav.showTerminated, snapshot.at),
-    [snapshot, crumb, nav.filter, nav.sort, nav.showTerminated]);
+  const rows = useMemo(() => rowsFor(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, snapshot.at),
+    [snapshot, crumb, nav.filter, nav.sort, nav.allTerminated]);
   const ctx = useMemo(() => ({ snapshot, now: snapshot.at }), [snapshot]);
 
   // Layout: every line accounted for, the frame one line shorter than the terminal.
@@ -260,12 +263,17 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
     setStatus({ text: `no more matches of /${pane.search}/`, level: 'info' });
   };
 
-  useInput((input, key) => {
+  // One stable input handler that calls the latest render's: Ink re-subscribes a changed handler only after the
+  // frame is painted, and a key arriving in between would otherwise be handled with the previous frame's state.
+  const latest = useRef(handleKey);
+  latest.current = handleKey;
+  const onInput = useCallback((input: string, key: KeyPress) => {
     // Keys typed quickly, or pasted, arrive as one string (":ctr web\r"): take them one by one.
     if (input.length > 1 && !input.includes('\u001b') && !key.ctrl && !key.meta) {
-      for (const ch of input) handleKey(ch, CHAR_KEYS[ch] ?? {});
-    } else handleKey(input, key);
-  }, { isActive: !suspended });
+      for (const ch of input) latest.current(ch, CHAR_KEYS[ch] ?? {});
+    } else latest.current(input, key);
+  }, []);
+  useInput(onInput, { isActive: !suspended });
 
   function handleKey(input: string, key: KeyPress): void {
     const name = keyName(input, key);
@@ -366,11 +374,9 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
           setStatus({ text: `exec: ${String(selected.object['name'])} is ${String(selected.object['state'])}, not Running`, level: 'error' });
           return;
         }
+        // The runner unmounts this app while the shell has the terminal, and renders a new one after.
         setSuspended(true);
-        void monitor.runExec(selected.uri, monitor.execCommand).then((how) => {
-          setSuspended(false);
-          setStatus({ text: `exec ${String(selected.object['name'])}: ${how}`, level: 'info' });
-        });
+        void monitor.runExec(selected.uri, monitor.execCommand);
         return;
       }
       default: return;
@@ -381,7 +387,7 @@ export function App({ initial, onNavChange, onSwitchNamespace }: AppProps) {
 
   const title = ` ${VIEW_TITLES[view]}${crumb.label ? ` of ${crumb.label}` : ''} (${rows.length})` +
     `${nav.filter ? ` /${nav.filter}/` : ''}${nav.sort.column >= 0 ? ` sort:${columns[nav.sort.column]?.header.toLowerCase()}${nav.sort.reverse ? '↓' : '↑'}` : ''}` +
-    `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.showTerminated ? '' : ' · terminated hidden'}`;
+    `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.allTerminated ? ' · all terminated shown' : ''}`;
   const crumbs = nav.path.map((c) => c.label ?? VIEW_TITLES[c.view]).join(' › ');
   // Only what the selected object's state allows is offered.
   const hints = keymap.available(focusedPane ? 'logs' : 'table', focusedPane ? null : view)

@@ -38,8 +38,11 @@ export function matcher(filter: string): ((text: string) => boolean) | null {
   }
 }
 
+/** Terminated objects show (marked) this long; then only when asked for (T). */
+export const RECENTLY_TERMINATED_MS = 10_000;
+
 export function rowsFor(
-  snapshot: Snapshot, crumb: Crumb, filter: string, sort: { column: number; reverse: boolean }, showTerminated: boolean, now: number,
+  snapshot: Snapshot, crumb: Crumb, filter: string, sort: { column: number; reverse: boolean }, allTerminated: boolean, now: number,
 ): Row[] {
   const ctx: ColumnContext = { snapshot, now };
   const columns = COLUMNS[crumb.view];
@@ -52,7 +55,10 @@ export function rowsFor(
     const source = only ? only.map((uri) => map.get(uri)).filter((o): o is WireObject => !!o) : [...map.values()];
     rows = source.map(rowOf);
     if (crumb.view === 'action') rows.reverse(); // newest first
-    if (!showTerminated) rows = rows.filter((r) => r.object['state'] !== 'Terminated');
+    if (!allTerminated) {
+      rows = rows.filter((r) => r.object['state'] !== 'Terminated' ||
+        now - (snapshot.terminatedAt.get(r.uri) ?? now) < RECENTLY_TERMINATED_MS);
+    }
   }
   const match = matcher(filter);
   if (match) rows = rows.filter((r) => columns.some((c) => match(c.value(r.object, ctx))));

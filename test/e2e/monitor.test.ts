@@ -149,6 +149,48 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     await term.waitFor(/● live/);
   });
 
+  it('opens a shell in a running container and comes back to where it was', async () => {
+    const term = await monitor('--view', 'containers');
+    await term.send('/');
+    await term.type('^db-1$');
+    await term.send('Enter');
+    await term.waitFor(/containers \(1\)/);
+    await term.send('e');
+    await term.waitFor(/dctop: sh in \S+ · exit or ctrl-d ends it/);
+    await term.waitFor(/root@db-1:\S* ?#/);
+    await term.type('echo $MYSQL_DATABASE');
+    await term.send('Enter');
+    await term.waitFor(/^shop$/m);
+    await term.type('exit');
+    await term.send('Enter');
+    await term.waitFor(/exec \S+: ended \(exit 0\)/);
+    expect(await term.screen()).toMatch(/containers \(1\) \/\^db-1\$\//); // the same view and filter
+  });
+
+  it('lays out again when the terminal is resized, never taller than it', async () => {
+    const term = await monitor();
+    await term.resize(80, 20);
+    await term.waitFor(/services \(\d+\)/);
+    await term.waitFor(/enter drill down/);
+    const lines = (await term.screen()).split('\n');
+    expect(lines).toHaveLength(20);
+    expect(lines.filter((l) => l.trim()).length, lines.join('\n')).toBeLessThanOrEqual(19);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(await term.screen()).toMatch(/dctop · remote/);
+  });
+
+  it('says in one line that it needs a terminal', async () => {
+    const { execFile } = await import('node:child_process');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [CLI], { env: { ...process.env, DOCKERCLOUD_REST_HOST: t.url } }, (error, _out, stderr) =>
+        resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+      child.stdin?.end();
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^dctop: the monitor needs a terminal \(stdout is not one\)/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('q quits and gives the terminal back', async () => {
     const term = await monitor();
     await term.send('q');
