@@ -46,6 +46,8 @@ export class FleetStore {
    * bring the object back (nothing would ever remove it again).
    */
   private readonly deleted = new Map<string, number>();
+  /** Bumped when a resync replaces the cache: an answer to a fetch begun before that may be older than the lists. */
+  private generation = 0;
   /** Per kind, what changed since the last snapshot (undefined: removed). */
   private readonly pending = Object.fromEntries(STORE_KINDS.map((k) => [k, new Map<string, AnyObject | undefined>()])) as Record<StoreKind, Map<string, AnyObject | undefined>>;
   private readonly indexes = {
@@ -152,6 +154,7 @@ export class FleetStore {
           ? this.client.list('action', { limit: this.options.actionLimit }).then((page) => page.objects)
           : this.client.listAll(kind)));
       if (this.closed) return;
+      this.generation++;
       STORE_KINDS.forEach((kind, i) => this.replaceKind(kind, lists[i] as unknown as AnyObject[]));
       this.complete = true;
       this.error = null;
@@ -221,9 +224,14 @@ export class FleetStore {
     const kind = parsePath(uri)?.kind as KindName | undefined;
     if (!kind || !isStoreKind(kind)) return;
     this.stats.fetches++;
+    const generation = this.generation;
     try {
       const object = await this.client.fetch<AnyObject>(uri);
       if (this.closed || this.deleted.has(uri)) return;
+      if (generation !== this.generation) {
+        this.fetches.add(uri); // begun before a resync: maybe older than it; ask again
+        return;
+      }
       if (!this.isExpired(object)) this.put(kind, object);
     } catch (error) {
       if ((error as { kind?: string }).kind === 'not_found') this.remove(kind, uri);
