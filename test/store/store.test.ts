@@ -127,7 +127,8 @@ describe('the store', () => {
     const events = store.stats.events - events0;
     expect(events).toBeGreaterThan(300);
     expect(times.length).toBeLessThanOrEqual(16); // 10 a second over 1.5 s, plus the edges
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(95);
+    // 100 ms apart, give or take the timer jitter of a loaded machine.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(90);
     await converged(t, store);
   });
 
