@@ -191,6 +191,16 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it("switches to an organisation's namespace with :ns", async () => {
+    await t.api('POST', '/api/app/v1/acme/service/', { image: 'nginx', name: 'in-acme' });
+    const term = await monitor();
+    await term.type(':ns acme');
+    await term.send('Enter');
+    await term.waitFor(/ns acme/);
+    await term.waitFor(/services \(1\)/);
+    expect(await term.screen()).toMatch(/in-acme\s+◼ Not running/);
+  });
+
   it('q quits and gives the terminal back', async () => {
     const term = await monitor();
     await term.send('q');
