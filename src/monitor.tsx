@@ -108,9 +108,9 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
 
   const renderOptions = {
     exitOnCtrlC: false, patchConsole: true, maxFps: 30,
-    // Ink 6.8's incremental rendering left stale lines on screen in tmux when the header changed (seen, not
-    // understood yet): off unless DCTOP_INCREMENTAL=1, until that is fixed.
-    incrementalRendering: process.env['DCTOP_INCREMENTAL'] === '1',
+    // Only the lines that changed are written. Ink 6.8 needs scripts/patch-ink.mjs (run on install) for this:
+    // unpatched, each frame lands one row lower than the last. DCTOP_INCREMENTAL=0 turns it off.
+    incrementalRendering: process.env['DCTOP_INCREMENTAL'] !== '0',
   };
   /** Set while an exec session has the terminal: the Ink app is unmounted meanwhile, so it writes nothing. */
   let execSession: Promise<void> | null = null;

@@ -72,6 +72,10 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     const svc = await findOne(t, '/api/app/v1/service/?name=from-rest');
     await t.api('POST', `${svc.resource_uri}start/`);
     await term.waitFor(/from-rest\s+▶ Running/);
+    // Frames are written incrementally; each lands where the last one was (ink 6.8 needs scripts/patch-ink.mjs).
+    const screen = await term.screen();
+    expect(screen.match(/dctop · remote/g)).toHaveLength(1);
+    expect(screen.split('\n')[0]).toMatch(/^dctop · remote/);
   });
 
   it('stops and starts a container with keys, and the server agrees', async () => {
