@@ -205,9 +205,13 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     expect(await term.screen()).toMatch(/in-acme\s+◼ Not running/);
   });
 
-  it('q quits and gives the terminal back', async () => {
-    const term = await monitor();
-    await term.send('q');
-    expect(await term.waitForExit(5000)).toBe(0);
+  it('q, ctrl-c and SIGTERM each quit and give the terminal back (the alternate screen left)', async () => {
+    for (const leave of [(term: Terminal) => term.send('q'), (term: Terminal) => term.send('C-c'), (term: Terminal) => term.kill('TERM')]) {
+      const term = await monitor();
+      await leave(term);
+      expect(await term.waitForExit(5000)).toBe(0);
+      expect(await term.screen()).not.toMatch(/services \(\d+\)/); // the dashboard is gone with the alternate screen
+      await term.close();
+    }
   });
 });
