@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { render, type Instance } from 'ink';
-import React from 'react';
 import { DockerCloudClient, describeConfig, resolveConfig, type ConfigOptions } from './api/index.js';
 import { MonitorContext, type MonitorContextValue } from './hooks/context.js';
 import type { NavState } from './hooks/useNavigation.js';

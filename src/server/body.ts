@@ -95,6 +95,11 @@ export class BodyReader {
   }
 }
 
+/** The object without its undefined fields: an update names only what the body named. */
+export function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export function toInt(value: unknown, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
   return Number.isInteger(n) && n >= min && n <= max ? n : undefined;

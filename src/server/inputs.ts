@@ -3,7 +3,7 @@
 import type {
   AutoDestroy, AutoRestart, DeploymentStrategy, EnvVar, ProviderOptions, Tag, TriggerOperation,
 } from '../domain/index.js';
-import { BodyReader, isObject, toInt, type Json, type JsonObject } from './body.js';
+import { BodyReader, defined, isObject, toInt, type Json, type JsonObject } from './body.js';
 import { badRequest } from './errors.js';
 
 export interface PortInput { protocol: 'tcp' | 'udp'; inner_port: number; outer_port: number | null; published: boolean }
@@ -391,24 +391,12 @@ export function parseNodeClusterCreate(body: JsonObject): NodeClusterCreate {
 
 export function parseNodeClusterUpdate(body: JsonObject): NodeClusterUpdate {
   const r = new BodyReader(body);
-  const update: NodeClusterUpdate = {};
-  const target = r.optInt('target_num_nodes', 0, 1000);
-  if (target !== undefined) update.target_num_nodes = target;
-  const tags = readTags(r);
-  if (tags) update.tags = tags;
-  const nickname = r.optString('nickname');
-  if (nickname !== undefined) update.nickname = nickname;
-  return update;
+  return defined({ target_num_nodes: r.optInt('target_num_nodes', 0, 1000), tags: readTags(r), nickname: r.optString('nickname') });
 }
 
 export function parseNodeUpdate(body: JsonObject): NodeUpdate {
   const r = new BodyReader(body);
-  const update: NodeUpdate = {};
-  const tags = readTags(r);
-  if (tags) update.tags = tags;
-  const nickname = r.optString('nickname');
-  if (nickname !== undefined) update.nickname = nickname;
-  return update;
+  return defined({ tags: readTags(r), nickname: r.optString('nickname') });
 }
 
 export function parseRepositoryCreate(body: JsonObject): RepositoryCreate {
@@ -422,12 +410,7 @@ export function parseRepositoryCreate(body: JsonObject): RepositoryCreate {
 
 export function parseRepositoryUpdate(body: JsonObject): RepositoryUpdate {
   const r = new BodyReader(body);
-  const update: RepositoryUpdate = {};
-  const username = r.optString('username');
-  const password = r.optString('password');
-  if (username !== undefined) update.username = username;
-  if (password !== undefined) update.password = password;
-  return update;
+  return defined({ username: r.optString('username'), password: r.optString('password') });
 }
 
 export function parseTriggerCreate(body: JsonObject): TriggerCreate {

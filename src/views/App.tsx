@@ -1,7 +1,7 @@
 // The monitor: header, the table of the current view (or the inspector, or help), log panes split beside or
 // below, a status line and a line for hints or input. Keys are dispatched through the keymap (keys as data).
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { writeFileSync } from 'node:fs';
 import { allows, KINDS, type Operation, type WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';

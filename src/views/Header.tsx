@@ -1,6 +1,5 @@
 // The header: where we are (mode, namespace, endpoint), how the connection is, counts by state, the event rate.
 import { Text } from 'ink';
-import React from 'react';
 import { stateClass, type StateClass } from '../domain/index.js';
 import type { Snapshot } from '../hooks/useSnapshot.js';
 import { age, sparkline, truncate } from './text.js';

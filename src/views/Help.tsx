@@ -1,6 +1,5 @@
 // Help, generated from the command registry: what every key does here.
 import { Text } from 'ink';
-import React from 'react';
 import type { Command } from '../keys/index.js';
 import { truncate } from './text.js';
 import type { Theme } from '../theme.js';

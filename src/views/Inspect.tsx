@@ -1,6 +1,5 @@
 // Inspect: the whole object, its related objects and its recent actions, scrollable.
 import { Text } from 'ink';
-import React from 'react';
 import type { WireObject } from '../domain/index.js';
 import type { Snapshot } from '../hooks/useSnapshot.js';
 import { objectLabel, stateText } from './columns.js';

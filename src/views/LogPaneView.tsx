@@ -1,7 +1,6 @@
 // One log pane: a window on its buffer, following the end unless scrolled up, with optional wrap, timestamps,
 // search highlighting, and sources coloured for service logs.
 import { Text } from 'ink';
-import React from 'react';
 import type { LogPane } from '../hooks/useLogPanes.js';
 import { matcher } from './rows.js';
 import { sanitize, truncate } from './text.js';

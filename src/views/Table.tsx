@@ -1,6 +1,6 @@
 // The windowed table: only the rows that fit are rendered, one <Text> per row, memoized by object and flags.
 import { Text } from 'ink';
-import React, { memo } from 'react';
+import { memo } from 'react';
 import { stateClass, type WireObject } from '../domain/index.js';
 import type { Column, ColumnContext } from './columns.js';
 import type { Row } from './rows.js';

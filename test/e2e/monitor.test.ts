@@ -35,6 +35,14 @@ async function monitor(...args: string[]): Promise<Terminal> {
 }
 
 const get = async (uri: string) => (await t.api('GET', uri)).body;
+/** Filters the containers view down to the one container of that name. */
+async function onlyContainer(term: Terminal, name: string): Promise<void> {
+  await term.send('/');
+  await term.type(`^${name}$`);
+  await term.send('Enter');
+  await term.waitFor(/containers \(1\)/);
+}
+
 /** A lone Esc is held back a moment by Ink (it may start a sequence): let it through before the next key. */
 async function escape(term: Terminal): Promise<void> {
   await term.send('Escape');
@@ -80,10 +88,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
 
   it('stops and starts a container with keys, and the server agrees', async () => {
     const term = await monitor('--view', 'containers');
-    await term.send('/');
-    await term.type('^hello-world-1$');
-    await term.send('Enter');
-    await term.waitFor(/containers \(1\)/);
+    await onlyContainer(term, 'hello-world-1');
     const c = await findOne(t, '/api/app/v1/container/?name=hello-world-1');
     await term.send('x');
     await eventually(async () => (await get(c.resource_uri)).state === 'Stopped', 10000, 'stopped on the server');
@@ -111,10 +116,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
 
   it('asks before terminating, and cancels on anything but yes', async () => {
     const term = await monitor('--view', 'containers');
-    await term.send('/');
-    await term.type('^kibana-1$');
-    await term.send('Enter');
-    await term.waitFor(/containers \(1\)/);
+    await onlyContainer(term, 'kibana-1');
     await term.send('D');
     await term.waitFor(/Terminate kibana-1\? \(y\/N\)/);
     await term.type('n');
@@ -155,10 +157,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
 
   it('opens a shell in a running container and comes back to where it was', async () => {
     const term = await monitor('--view', 'containers');
-    await term.send('/');
-    await term.type('^db-1$');
-    await term.send('Enter');
-    await term.waitFor(/containers \(1\)/);
+    await onlyContainer(term, 'db-1');
     await term.send('e');
     await term.waitFor(/dctop: sh in \S+ · exit or ctrl-d ends it/);
     await term.waitFor(/root@db-1:\S* ?#/);

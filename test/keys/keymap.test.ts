@@ -20,7 +20,6 @@ function press(name: string): [string, KeyPress] {
   return [name, {}];
 }
 
-const appliesIn = (c: Command, view: ViewName) => !c.views || c.views.includes(view);
 
 describe('keyName', () => {
   it.each([

@@ -1,6 +1,5 @@
 // The monitor's views with ink-testing-library, on a real store fed by a real server (no mocks of either).
 import { render, cleanup } from 'ink-testing-library';
-import React from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerCloudClient } from '../../src/api/index.js';
 import { MonitorContext, type MonitorContextValue } from '../../src/hooks/context.js';

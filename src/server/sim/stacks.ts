@@ -1,6 +1,7 @@
 // Stacks: groups of services created from one body (stack-file keys accepted), operated together; their state
 // follows their services'.
 import { objectUri, toRfc2822, UUID_V4, type Service, type Stack } from '../../domain/index.js';
+import { defined } from '../body.js';
 import { badRequest, conflict } from '../errors.js';
 import type { ServiceSpec, StackCreate, StackUpdate } from '../inputs.js';
 import { parseServiceCreate } from '../inputs.js';
@@ -79,7 +80,7 @@ export function updateStack(sim: Sim, namespace: string, stack: Stack, input: St
   const freshSpecs = fresh.map((s) => {
     if (!s.image) throw badRequest(`Invalid field 'services': the new service '${s.name}' needs an image`);
     return parseServiceCreate({ image: s.image, name: s.name });
-  }).map((base, i) => ({ ...base, ...stripUndefined(fresh[i]!) }) as ServiceSpec);
+  }).map((base, i) => ({ ...base, ...defined(fresh[i]!) }) as ServiceSpec);
   checkReferences(sim, namespace, input.services, current);
   const wanted = new Set(input.services.map((s) => s.name));
   const removed = current.filter((s) => !wanted.has(s.name));
@@ -93,10 +94,6 @@ export function updateStack(sim: Sim, namespace: string, stack: Stack, input: St
   sim.world.emit(stack.resource_uri);
   refreshStack(sim, stack);
   return removed.length ? Promise.all(removed.map((s) => terminateService(sim, s, log))) : null;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Services in the order to start them: those linked to (or lending volumes) before those that use them. */
