@@ -42,21 +42,37 @@ function mirror(snapshot: Snapshot): Record<string, Record<string, unknown>> {
   return out;
 }
 
-/** Waits until the store equals the server (what it converges to once the events settled). */
+/** JSON with object keys sorted, so that two equal states compare equal whatever order they were built in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Every object where the store and the server disagree, described. */
+function differences(t: TestServer, store: FleetStore): string[] {
+  const [have, want] = [mirror(store.getSnapshot()), truth(t)];
+  const diffs: string[] = [];
+  for (const kind of Object.keys(want)) {
+    for (const uri of new Set([...Object.keys(have[kind] ?? {}), ...Object.keys(want[kind]!)])) {
+      const a = canonical(have[kind]?.[uri]);
+      const b = canonical(want[kind]![uri]);
+      if (a !== b) diffs.push(`${kind} ${uri}: store ${a?.slice(0, 300)} ≠ server ${b?.slice(0, 300)}`);
+    }
+  }
+  return diffs;
+}
+
+/** Waits until the store equals the server (what it converges to once the events settled). Order does not matter:
+ * the store keeps objects in the order their events arrived, the server in the order it made them. */
 async function converged(t: TestServer, store: FleetStore): Promise<void> {
   try {
-    await eventually(() => JSON.stringify(mirror(store.getSnapshot())) === JSON.stringify(truth(t)), 20000, 'store = server');
+    await eventually(() => differences(t, store).length === 0, 20000, 'store = server');
   } catch (error) {
     // Say what differs: a failure here must be diagnosable from the log alone.
-    const [have, want] = [mirror(store.getSnapshot()), truth(t)];
-    const diffs: string[] = [];
-    for (const kind of Object.keys(want)) {
-      for (const uri of new Set([...Object.keys(have[kind] ?? {}), ...Object.keys(want[kind]!)])) {
-        const a = JSON.stringify(have[kind]?.[uri]);
-        const b = JSON.stringify(want[kind]![uri]);
-        if (a !== b) diffs.push(`${kind} ${uri}: store ${a?.slice(0, 300)} ≠ server ${b?.slice(0, 300)}`);
-      }
-    }
+    const diffs = differences(t, store);
     throw new Error(`${(error as Error).message}; ${diffs.length} differences, e.g.:\n${diffs.slice(0, 3).join('\n')}`);
   }
 }
