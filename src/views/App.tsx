@@ -390,8 +390,10 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.allTerminated ? ' · all terminated shown' : ''}`;
   const crumbs = nav.path.map((c) => c.label ?? VIEW_TITLES[c.view]).join(' › ');
   // Only what the selected object's state allows is offered.
-  const hints = keymap.available(focusedPane ? 'logs' : 'table', focusedPane ? null : view)
-    .filter((c) => c.hint && (!c.operation || focusedPane || (selected !== undefined && opAllowed(selected.object, c.operation, view))))
+  const available = keymap.available(focusedPane ? 'logs' : 'table', focusedPane ? null : view);
+  const helpKey = available.find((c) => c.id === 'help')?.keys[0] ?? '?';
+  const hints = available
+    .filter((c) => c.hint && c.id !== 'help' && (!c.operation || focusedPane || (selected !== undefined && opAllowed(selected.object, c.operation, view))))
     .sort((a, b) => Number(b.scope !== 'global') - Number(a.scope !== 'global')) // what this view can do first
     .map((c) => `${c.keys[0]} ${c.hint}`).join(' · ');
 
@@ -432,14 +434,18 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       <Text wrap="truncate" color={status?.level === 'error' ? theme.fg.error : status?.level === 'success' ? theme.state.running : status?.level === 'progress' ? theme.fg.warning : theme.fg.muted}>
         {truncate(status ? ` ${status.text}` : ` ${readonly ? 'read-only · ' : ''}${snapshot.complete ? 'ready' : 'loading…'}`, width)}
       </Text>
-      <BottomLine prompt={prompt} hints={hints} width={width} />
+      <BottomLine prompt={prompt} hints={hints} helpKey={helpKey} width={width} />
     </Box>
   );
 }
 
-function BottomLine({ prompt, hints, width }: { prompt: Prompt | null; hints: string; width: number }) {
+function BottomLine({ prompt, hints, helpKey, width }: { prompt: Prompt | null; hints: string; helpKey: string; width: number }) {
   const { theme } = useMonitor();
-  if (!prompt) return <Text wrap="truncate" color={theme.fg.muted}>{truncate(` ${hints} · ? help`, width)}</Text>;
+  if (!prompt) {
+    // The way to every other key stays visible however narrow the terminal.
+    const help = ` · ${helpKey} help`;
+    return <Text wrap="truncate" color={theme.fg.muted}>{truncate(`${truncate(` ${hints}`, width - help.length)}${help}`, width)}</Text>;
+  }
   const label = prompt.kind === 'command' ? ':' : prompt.kind === 'filter' || prompt.kind === 'logsearch' ? '/'
     : prompt.kind === 'scale' ? `scale ${prompt.objects.length === 1 ? String(prompt.objects[0]!['name']) : `${prompt.objects.length} objects`} to: `
       : prompt.typeName ? `${prompt.label} ${prompt.view} '${prompt.typeName}'? type its name to confirm: `

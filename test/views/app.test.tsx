@@ -46,6 +46,10 @@ describe('the App view', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
     expect(lastFrame()).toMatch(/services \(16\)/);
     expect(lastFrame()).toMatch(/› web\s+▶ Running\s+4\/4/);
+    // The hint line is cut to fit, but always ends with the way to help, once.
+    const hints = lines.at(-1)!;
+    expect(hints).toMatch(/ · \? help$/);
+    expect(hints.match(/\? help/g)).toHaveLength(1);
   });
 
   it('filters as you type, with a regular expression', async () => {
