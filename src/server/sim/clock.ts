@@ -12,13 +12,26 @@ function guarded(fn: () => void): void {
 export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** How far in the past `now()` is, while a fleet's history is being written (see `past`). */
+  private offset = 0;
 
   constructor(readonly speed = 1) {
     if (!(speed > 0)) throw new Error(`--speed must be a positive number, got ${speed}`);
   }
 
   now(): number {
-    return Date.now();
+    return Date.now() - this.offset;
+  }
+
+  /** Runs `fn` as if it were `ms` ago: a starting fleet gets a history (deployed weeks ago, crashed an hour ago). */
+  past<T>(ms: number, fn: () => T): T {
+    const saved = this.offset;
+    this.offset = Math.max(0, ms);
+    try {
+      return fn();
+    } finally {
+      this.offset = saved;
+    }
   }
 
   /** Resolves after `ms` of simulated time. Never resolves once the clock is closed. */
@@ -39,10 +52,13 @@ export class SimClock {
     };
   }
 
-  /** Runs `fn` every `ms` of real time (not scaled: for pacing output such as followed logs and churn). */
+  /**
+   * Runs `fn` every `ms` of real time (not scaled: for pacing output such as followed logs, churn, heartbeats).
+   * It does not keep the process alive by itself: the server's sockets do that.
+   */
   every(ms: number, fn: () => void): () => void {
     if (this.closed) return () => {};
-    const timer = setInterval(() => guarded(fn), ms);
+    const timer = setInterval(() => guarded(fn), ms).unref();
     this.timers.add(timer);
     return () => {
       clearInterval(timer);

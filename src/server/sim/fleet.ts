@@ -7,7 +7,7 @@ import type { JsonObject } from '../body.js';
 import { createContainer, exited, freeIndex, relink } from './containers.js';
 import { internal, type Sim } from './context.js';
 import { refreshCluster, refreshService, serviceContainers } from './derive.js';
-import { createCluster, createNode, loseNode } from './infra.js';
+import { createCluster, createNode, heartbeat, loseNode } from './infra.js';
 import { chooseNode } from './placement.js';
 import { pick, randInt } from './random.js';
 import { createService, stackServices } from './services.js';
@@ -21,6 +21,10 @@ export function parseFleet(text: string): FleetSpec {
   if (!Number.isInteger(n) || n < 0 || n > 100_000) throw new Error(`--fleet expects demo, empty or a number of containers up to 100000, got '${text}'`);
   return n;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 interface ClusterPlan { name: string; provider: string; region: string; type: string; nodes: number; tags: string[] }
 
@@ -100,21 +104,27 @@ const DEMO_STACKS: JsonObject[] = [
   ] },
 ];
 
+/** The demo has a history: clusters deployed months ago, stacks over the last weeks, trouble within the hour. */
 function demoFleet(sim: Sim, namespace: string): void {
-  const clusters = DEMO_CLUSTERS.map((plan) => buildCluster(sim, namespace, plan));
+  const { clock } = sim;
+  const clusters = DEMO_CLUSTERS.map((plan, i) => clock.past((120 - 30 * i) * DAY, () => buildCluster(sim, namespace, plan)));
   const stacks = DEMO_STACKS.map((body) => createStack(sim, namespace, parseStackCreate(body)));
   const hello = createService(sim, namespace, parseServiceCreate({ image: 'tutum/hello-world', target_num_containers: 2, ports: ['80'] }), null);
   const backup = createService(sim, namespace, parseServiceCreate({ name: 'backup', image: 'shopco/backup:0.9', run_command: '/usr/bin/backup --nightly' }), null);
-  for (const stack of stacks) for (const s of dependencyOrder(stackServices(sim, stack))) runNow(sim, namespace, s);
-  runNow(sim, namespace, hello);
-  runNow(sim, namespace, backup);
+  const stackAges = [41 * DAY, 17 * DAY, 6 * DAY, 2 * DAY + 5 * HOUR];
+  stacks.forEach((stack, i) => clock.past(stackAges[i] ?? DAY, () => {
+    for (const s of dependencyOrder(stackServices(sim, stack))) runNow(sim, namespace, s);
+  }));
+  clock.past(5 * HOUR, () => runNow(sim, namespace, hello));
+  clock.past(3 * DAY, () => runNow(sim, namespace, backup));
   // Some trouble, so the demo has something to look at.
   const byName = (stack: Stack, name: string) => stackServices(sim, stack).find((s) => s.name === name)!;
-  exitNow(sim, byName(stacks[0]!, 'worker'), 3, 1);
-  exitNow(sim, byName(stacks[3]!, 'logstash'), 1, 137);
-  exitNow(sim, backup, 0, 0);
-  const edge = clusters[2]!;
-  loseNode(sim, sim.world.node(edge.nodes[1])!);
+  clock.past(2 * HOUR, () => exitNow(sim, backup, 0, 0));
+  clock.past(47 * MINUTE, () => exitNow(sim, byName(stacks[3]!, 'logstash'), 1, 137));
+  clock.past(12 * MINUTE, () => heartbeat(sim, namespace, 0));
+  clock.past(11 * MINUTE, () => loseNode(sim, sim.world.node(clusters[2]!.nodes[1])!));
+  clock.past(4 * MINUTE, () => exitNow(sim, byName(stacks[0]!, 'worker'), 3, 1));
+  heartbeat(sim, namespace, 0);
 }
 
 const IMAGES: { image: string; expose?: number[]; ports?: string[] }[] = [
@@ -137,10 +147,12 @@ function sizedFleet(sim: Sim, namespace: string, total: number): void {
   const rng = sim.rng;
   const nodeCount = Math.max(3, Math.ceil(total / 25));
   const clusterCount = Math.ceil(nodeCount / 12);
+  const { clock } = sim;
   for (let i = 0; i < clusterCount; i++) {
     const [provider, region, type] = PLACES[i % PLACES.length]!;
     const nodes = Math.ceil(nodeCount / clusterCount);
-    buildCluster(sim, namespace, { name: `${pick(rng, WORDS)}-${i + 1}`, provider, region, type, nodes, tags: [] });
+    const name = `${pick(rng, WORDS)}-${i + 1}`;
+    clock.past(randInt(rng, 60, 400) * DAY, () => buildCluster(sim, namespace, { name, provider, region, type, nodes, tags: [] }));
   }
   let placed = 0;
   let stackNo = 0;
@@ -160,15 +172,20 @@ function sizedFleet(sim: Sim, namespace: string, total: number): void {
     }
     stackNo++;
     const stack = createStack(sim, namespace, parseStackCreate({ name: `${pick(rng, WORDS)}-${stackNo}`, services }));
+    // Deployed within the last 40 days; what crashed, crashed since.
+    const deployedAgo = randInt(rng, HOUR, 40 * DAY);
     for (const service of dependencyOrder(stackServices(sim, stack))) {
-      runNow(sim, namespace, service);
+      clock.past(deployedAgo, () => runNow(sim, namespace, service));
       const roll = rng();
-      if (roll < 0.02) serviceContainers(sim, service).forEach((_, i) => exitNow(sim, service, i, 0));
-      else if (roll < 0.1) exitNow(sim, service, 0, pick(rng, [1, 2, 137, 139]));
+      const exitAgo = randInt(rng, MINUTE, deployedAgo);
+      if (roll < 0.02) clock.past(exitAgo, () => serviceContainers(sim, service).forEach((_, i) => exitNow(sim, service, i, 0)));
+      else if (roll < 0.1) clock.past(exitAgo, () => exitNow(sim, service, 0, pick(rng, [1, 2, 137, 139])));
     }
   }
   const nodes = sim.world.nodes(namespace);
-  for (let i = 0; i < Math.floor(nodes.length / 100); i++) loseNode(sim, pick(rng, nodes) as Node);
+  clock.past(HOUR, () => heartbeat(sim, namespace, 0));
+  for (let i = 0; i < Math.floor(nodes.length / 100); i++) clock.past(randInt(rng, MINUTE, HOUR), () => loseNode(sim, pick(rng, nodes) as Node));
+  heartbeat(sim, namespace, 0);
 }
 
 export function buildFleet(sim: Sim, namespace: string, spec: FleetSpec): void {

@@ -211,6 +211,20 @@ export async function upgradeNode(sim: Sim, node: Node, log: Log): Promise<strin
   return null;
 }
 
+/**
+ * Node agents report in about once a minute: a reachable node's `last_seen` stays recent (and says so in an event).
+ * `everyMs` 0: every reachable node reports now.
+ */
+export function heartbeat(sim: Sim, namespace: string, everyMs = 60_000): void {
+  const now = sim.clock.now();
+  for (const node of sim.world.nodes(namespace)) {
+    if ((node.state !== 'Deployed' && node.state !== 'Upgrading') || !internal(sim, node.resource_uri).flag) continue;
+    if (everyMs > 0 && now - Date.parse(node.last_seen ?? '') < everyMs) continue;
+    node.last_seen = toRfc2822(now);
+    sim.world.touch(node);
+  }
+}
+
 /** Deployed if the daemon answers, Unreachable otherwise. */
 export async function healthCheck(sim: Sim, node: Node, log: Log): Promise<string | null> {
   const valid = claim(sim, node.resource_uri);

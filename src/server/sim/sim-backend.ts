@@ -19,7 +19,7 @@ import { serviceContainers } from './derive.js';
 import { execIn } from './exec.js';
 import { buildFleet, type FleetSpec } from './fleet.js';
 import {
-  createCluster, deployCluster, healthCheck, retagCluster, scaleCluster, terminateCluster, terminateSingleNode,
+  createCluster, deployCluster, healthCheck, heartbeat, retagCluster, scaleCluster, terminateCluster, terminateSingleNode,
   upgradeNode,
 } from './infra.js';
 import { LogStore } from './logs.js';
@@ -37,6 +37,9 @@ export interface SimOptions {
   durations?: Partial<Durations>;
   apiBase?: string;
 }
+
+/** How often nodes whose agent last reported a minute ago report again. */
+const HEARTBEAT_CHECK_MS = 10_000;
 
 const CATALOGUE_KINDS: Partial<Record<KindName, 'providers' | 'regions' | 'azs' | 'nodeTypes'>> = {
   provider: 'providers', region: 'regions', az: 'azs', nodetype: 'nodeTypes',
@@ -66,6 +69,9 @@ export class SimBackend implements Backend {
     for (const list of Object.values(catalogue)) {
       for (const item of list as WireObject[]) this.catalogueByUri.set(item.resource_uri, item);
     }
+    clock.every(HEARTBEAT_CHECK_MS, () => {
+      for (const namespace of this.sim.world.namespaces()) heartbeat(this.sim, namespace);
+    });
   }
 
   setApiBase(url: string): void {
