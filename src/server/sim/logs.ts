@@ -1,6 +1,6 @@
-// Container logs. Lifecycle lines are written when they happen; the lines a running container writes are made
-// lazily, when someone reads or follows them, for the time it ran since the last read. So 10,000 idle containers
-// cost nothing, and every tail still shows what a container "wrote".
+// Container logs, made lazily: starting, running and stopping only note what happened (a few numbers); the lines
+// are written when someone reads or follows them, at the times they would have appeared. So 10,000 containers that
+// nobody reads cost nothing however often they restart, and every tail still shows what a container "wrote".
 import type { Container } from '../../domain/index.js';
 import type { LogLine, LogSink, Subscription } from '../backend.js';
 import type { SimClock } from './clock.js';
@@ -8,15 +8,23 @@ import { lineRate, runtimeLine, startLines, stopLines, type GeneratedLine, type 
 import { hashSeed, seededRng, type Rng } from './random.js';
 
 const MAX_LINES = 1_000;
+/** Unread history kept per container: older entries would be pushed out of MAX_LINES by the newer ones anyway. */
+const MAX_PENDING = 64;
 const FOLLOW_INTERVAL_MS = 200;
+
+/** What a container did that has not been written out as lines yet. */
+type Pending =
+  | { kind: 'start'; at: number }
+  | { kind: 'run'; from: number; to: number }
+  | { kind: 'stop'; at: number; exitCode: number };
 
 interface Buffer {
   lines: LogLine[];
   /** Lines ever appended: the sequence number of the next line. */
   total: number;
-  /** Runtime lines exist up to this time. */
-  cursor: number;
-  running: boolean;
+  pending: Pending[];
+  /** Running since then, and not written out past it; null while not running. */
+  runningSince: number | null;
   rate: number;
   rng: Rng;
   ctx: LogContext;
@@ -31,7 +39,7 @@ export class LogStore {
     let b = this.buffers.get(c.resource_uri);
     if (!b) {
       b = {
-        lines: [], total: 0, cursor: this.clock.now(), running: false, rate: lineRate(c.image_name),
+        lines: [], total: 0, pending: [], runningSince: null, rate: lineRate(c.image_name),
         rng: seededRng(hashSeed(c.uuid)),
         ctx: { name: c.name, hostname: c.hostname ?? c.name, privateIp: c.private_ip, image: c.image_name },
       };
@@ -44,18 +52,17 @@ export class LogStore {
   started(c: Container): void {
     const b = this.buffer(c);
     const now = this.clock.now();
-    this.push(b, startLines(b.ctx, b.rng, now), now);
-    b.cursor = now;
-    b.running = true;
+    this.note(b, { kind: 'start', at: now });
+    b.runningSince = now;
   }
 
   /** The container left Running (stopped, crashed, terminated). */
   stopped(c: Container, exitCode: number): void {
     const b = this.buffer(c);
-    this.fill(b);
-    b.running = false;
     const now = this.clock.now();
-    this.push(b, stopLines(b.ctx, b.rng, now, exitCode), now);
+    if (b.runningSince !== null) this.note(b, { kind: 'run', from: b.runningSince, to: now });
+    b.runningSince = null;
+    this.note(b, { kind: 'stop', at: now, exitCode });
   }
 
   forget(uri: string): void {
@@ -77,7 +84,11 @@ export class LogStore {
     members: () => Container[] | undefined, sink: LogSink, withSource: boolean, ended: () => string | null,
   ): Subscription {
     const seen = new Map<string, number>();
-    for (const c of members() ?? []) seen.set(c.resource_uri, this.buffer(c).total);
+    for (const c of members() ?? []) {
+      const b = this.buffer(c);
+      this.fill(b); // what was written before following is not news
+      seen.set(c.resource_uri, b.total);
+    }
     const stop = this.clock.every(FOLLOW_INTERVAL_MS, () => {
       const batch: LogLine[] = [];
       for (const c of members() ?? []) {
@@ -99,20 +110,35 @@ export class LogStore {
     return { close: stop };
   }
 
-  /** The lines a running container wrote since the cursor, at its image's rate, keeping at most MAX_LINES. */
+  private note(b: Buffer, entry: Pending): void {
+    b.pending.push(entry);
+    if (b.pending.length > MAX_PENDING) b.pending.splice(0, b.pending.length - MAX_PENDING);
+  }
+
+  /** Writes out what the container did since the last read, up to now. */
   private fill(b: Buffer): void {
     const now = this.clock.now();
-    if (!b.running || now <= b.cursor) return;
+    if (b.runningSince !== null && now > b.runningSince) {
+      this.note(b, { kind: 'run', from: b.runningSince, to: now });
+      b.runningSince = now;
+    }
+    for (const entry of b.pending) {
+      if (entry.kind === 'start') this.push(b, startLines(b.ctx, b.rng, entry.at), entry.at);
+      else if (entry.kind === 'stop') this.push(b, stopLines(b.ctx, b.rng, entry.at, entry.exitCode), entry.at);
+      else this.run(b, entry.from, entry.to);
+    }
+    b.pending.length = 0;
+  }
+
+  /** The lines written while running from `from` to `to`, at the image's rate; only the last MAX_LINES are made. */
+  private run(b: Buffer, from: number, to: number): void {
     const meanGap = 1000 / b.rate;
-    let t = Math.max(b.cursor, now - MAX_LINES * meanGap);
-    const made: { line: GeneratedLine; at: number }[] = [];
+    let t = Math.max(from, to - MAX_LINES * meanGap);
     for (;;) {
       t += -Math.log(1 - b.rng()) * meanGap;
-      if (t > now) break;
-      made.push({ line: runtimeLine(b.ctx, b.rng, t), at: t });
+      if (t > to) break;
+      this.push(b, [runtimeLine(b.ctx, b.rng, t)], t);
     }
-    for (const { line, at } of made) this.push(b, [line], at);
-    b.cursor = now;
   }
 
   private push(b: Buffer, lines: GeneratedLine[], at: number): void {
