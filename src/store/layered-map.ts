@@ -51,19 +51,34 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   private list(): [K, V][] {
     if (this.materialized) return this.materialized;
     const out: [K, V][] = [];
-    if (this.layer.size === 0) {
-      for (const entry of this.base) out.push(entry as [K, V]);
-    } else {
-      for (const [key, value] of this.base) {
-        const over = this.layer.get(key);
-        if (over !== GONE) out.push([key, over !== undefined ? over : value]);
-      }
-      for (const [key, value] of this.layer) if (value !== GONE && !this.base.has(key)) out.push([key, value]);
-    }
+    this.walk((key, value) => out.push([key, value]));
     return (this.materialized = out);
   }
 
   private materialized: [K, V][] | undefined;
+
+  /** The values alone, also computed once: views list them every frame, so no entry pairs are built for that. */
+  private valueList(): V[] {
+    if (this.materializedValues) return this.materializedValues;
+    const out: V[] = [];
+    this.walk((_key, value) => out.push(value));
+    return (this.materializedValues = out);
+  }
+
+  private materializedValues: V[] | undefined;
+
+  /** Calls `fn` for every entry in order: the base's (as the layer overrides them), then the layer's new keys. */
+  private walk(fn: (key: K, value: V) => void): void {
+    if (this.layer.size === 0) {
+      for (const [key, value] of this.base) fn(key, value);
+      return;
+    }
+    for (const [key, value] of this.base) {
+      const over = this.layer.get(key);
+      if (over !== GONE) fn(key, over !== undefined ? over : value);
+    }
+    for (const [key, value] of this.layer) if (value !== GONE && !this.base.has(key)) fn(key, value);
+  }
 
   entries(): MapIterator<[K, V]> {
     return this.list().values() as MapIterator<[K, V]>;
@@ -74,7 +89,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   values(): MapIterator<V> {
-    return this.list().map(([, value]) => value).values() as MapIterator<V>;
+    return this.valueList().values() as MapIterator<V>;
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {

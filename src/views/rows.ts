@@ -52,13 +52,17 @@ export function rowsFor(
   } else {
     const map = snapshot.objects[crumb.view] as ReadonlyMap<string, WireObject>;
     const only = scoped(snapshot, crumb);
-    const source = only ? only.map((uri) => map.get(uri)).filter((o): o is WireObject => !!o) : [...map.values()];
-    rows = source.map(rowOf);
+    // One pass, no intermediate arrays: this runs every frame over up to every container of the fleet.
+    rows = [];
+    const add = (object: WireObject | undefined) => {
+      if (!object) return;
+      if (!allTerminated && object['state'] === 'Terminated' &&
+        now - (snapshot.terminatedAt.get(object.resource_uri) ?? now) >= RECENTLY_TERMINATED_MS) return;
+      rows.push(rowOf(object));
+    };
+    if (only) for (const uri of only) add(map.get(uri));
+    else for (const object of map.values()) add(object);
     if (crumb.view === 'action') rows.reverse(); // newest first
-    if (!allTerminated) {
-      rows = rows.filter((r) => r.object['state'] !== 'Terminated' ||
-        now - (snapshot.terminatedAt.get(r.uri) ?? now) < RECENTLY_TERMINATED_MS);
-    }
   }
   const match = matcher(filter);
   if (match) rows = rows.filter((r) => columns.some((c) => match(c.value(r.object, ctx))));
