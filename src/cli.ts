@@ -121,9 +121,13 @@ async function main(argv: string[]): Promise<number | undefined> {
   return monitorCommand(argv);
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code !== undefined) process.exitCode = code;
+    // The monitor is done once the person quit (its sockets are closed or being closed): a server that stopped
+    // answering must not hold the terminal for its timeouts.
+    if (argv[0] !== 'serve') process.exit();
   },
   (error: unknown) => {
     process.stderr.write(`dctop: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -149,10 +149,11 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   });
 
   const switchNamespace = (namespace: string) => {
-    const previous = store;
+    const [previousStore, previousClient] = [store, client];
     client = new DockerCloudClient({ ...config, namespace });
     store = new FleetStore(client, storeOptions);
-    previous.close();
+    previousStore.close();
+    void previousClient.close();
     nav = undefined;
     void store.start().catch(() => { /* the banner says why */ });
     instance?.rerender(root());

@@ -14,7 +14,8 @@ export type ErrorKind =
   | 'unavailable'   // 502, 503, 504
   | 'network'       // no connection, reset, refused
   | 'timeout'       // connect or request took too long
-  | 'protocol';     // an answer that is not what the API sends (not JSON, a malformed frame)
+  | 'protocol'      // an answer that is not what the API sends (not JSON, a malformed frame)
+  | 'closed';       // the client was closed: nothing more is sent, nothing is retried
 
 export class DockerCloudError extends Error {
   constructor(

@@ -60,10 +60,13 @@ export class RestClient {
   /** A request to a root-relative path (or an absolute URL) of the API. */
   async request<T>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
     const retries = method === 'GET' ? this.options.retries : 0;
+    const closed = () => new DockerCloudError('closed', `${method} ${path}: the client is closed`);
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw closed();
       try {
         return await this.once<T>(method, path, body);
       } catch (error) {
+        if (this.closed) throw closed(); // aborted by close(), or failed meanwhile: nobody waits for a retry
         const e = error as DockerCloudError;
         const retriable = e.kind === 'network' || e.kind === 'timeout' || (e.status !== undefined && RETRIABLE_STATUS.has(e.status));
         if (!retriable || attempt >= retries) throw error;
@@ -119,8 +122,16 @@ export class RestClient {
     return { status: res.statusCode, body: parsed as T, headers: res.headers };
   }
 
+  private closed = false;
+
+  /**
+   * Aborts what is in flight and refuses what comes after: whoever closes is done with the answers, and a peer
+   * that stopped answering must not keep the process alive for a request timeout and its retries.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.closed = true;
+    const pools = [...this.pools.values()];
     this.pools.clear();
+    await Promise.all(pools.map((p) => p.destroy()));
   }
 }

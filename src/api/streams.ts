@@ -7,6 +7,8 @@ import type { ClientConfig } from './config.js';
 import { DockerCloudError } from './errors.js';
 import { openSocket, streamUrl, type SocketOptions } from './socket.js';
 
+const CLOSE_GRACE_MS = 2_000;
+
 /** Wires a socket to a channel of parsed frames; `accept` keeps the frames of the expected shape. */
 function pipe<T>(ws: WebSocket, channel: Channel<T>, accept: (frame: any) => boolean, malformed: () => void): void {
   ws.on('message', (data) => {
@@ -56,7 +58,11 @@ abstract class SocketStream<T> implements AsyncIterable<T> {
   close(): void {
     this.channel.end({ reason: 'closed by client' });
     if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
-    else this.ws.close(1000, 'closed by client');
+    else {
+      this.ws.close(1000, 'closed by client');
+      // A peer that does not answer the close gets cut off soon, not after ws's 30 s.
+      setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    }
   }
 }
 

@@ -326,6 +326,21 @@ describe('REST errors', () => {
     expect(server.hits).toHaveLength(2);
   });
 
+  it('close() aborts a request to a server that stopped answering, retries nothing, and refuses what follows', async () => {
+    const server = await restServer(() => { /* never answers */ });
+    const client = await makeClient(server, { retries: 3, requestTimeoutMs: 10_000 });
+    const pending = failure(client.list('service'));
+    await eventually(() => server.hits.length === 1, 'the request to arrive');
+    const started = Date.now();
+    await client.close();
+    const error = await pending;
+    expect(error.kind).toBe('closed');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((await failure(client.list('service'))).kind).toBe('closed');
+    await sleep(100);
+    expect(server.hits).toHaveLength(1);
+  });
+
   it('a closed port is kind network', async () => {
     const port = await closedPort();
     const client = await makeClient({ restHost: `http://127.0.0.1:${port}`, streamHost: `ws://127.0.0.1:${port}` },
@@ -647,6 +662,23 @@ describe('LogStream', () => {
     expect((await logs.ended).reason).toBe('closed by client');
     await eventually(() => serverSaw !== null, 'the server to see the close');
     expect(serverSaw).toEqual({ code: 1000, reason: 'closed by client' });
+  });
+
+  it('close() cuts off a peer that does not answer the close within a couple of seconds (not ws\'s 30)', async () => {
+    const server = await wsServer({
+      onConnection: (ws) => {
+        ws.send(logFrame(1));
+        (ws as unknown as { _socket: net.Socket })._socket.pause(); // reads nothing more: the close frame goes unanswered
+      },
+    });
+    const client = await makeClient(server);
+    const logs = track(client.logs(CONTAINER, { follow: true }));
+    await eventually(() => (logs as unknown as { ws: WebSocket }).ws.readyState === 1, 'open');
+    const started = Date.now();
+    logs.close();
+    await eventually(() => (logs as unknown as { ws: WebSocket }).ws.readyState === 3, 'the socket closed', 4_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    expect((await logs.ended).reason).toBe('closed by client');
   });
 
   it('a 404 handshake ends it with a not_found error', async () => {
