@@ -57,6 +57,11 @@ export class FleetStore {
     containersOfService: new ChildIndex<AnyObject>((o) => o['service'] as string | null),
   };
   private changed = new Set<string>();
+  /** terminatedAt's changes since the last snapshot (undefined: no longer terminated). */
+  private readonly pendingTerminated = new Map<string, number | undefined>();
+  /** How many containers are in each state, kept as they change (the header shows it every frame). */
+  private readonly containerStates: Record<string, number> = {};
+  private containerStatesChanged = false;
   private readonly recent: CloudEvent[] = [];
   private recentChanged = false;
   private readonly fetches: FetchQueue;
@@ -256,9 +261,9 @@ export class FleetStore {
     const before = this.maps[kind].get(object.resource_uri);
     this.maps[kind].set(object.resource_uri, frozen);
     if (object['state'] === 'Terminated') {
-      if (!this.terminatedAt.has(object.resource_uri)) this.terminatedAt.set(object.resource_uri, this.terminationTime(object));
+      if (!this.terminatedAt.has(object.resource_uri)) this.setTerminated(object.resource_uri, this.terminationTime(object));
     } else {
-      this.terminatedAt.delete(object.resource_uri);
+      this.setTerminated(object.resource_uri, undefined);
     }
     this.touched(kind, object.resource_uri, before, frozen);
     if (kind === 'action' && this.maps.action.size > this.options.actionLimit) {
@@ -270,8 +275,16 @@ export class FleetStore {
     const before = this.maps[kind].get(uri);
     if (!before) return;
     this.maps[kind].delete(uri);
-    this.terminatedAt.delete(uri);
+    this.setTerminated(uri, undefined);
     this.touched(kind, uri, before, undefined);
+  }
+
+  /** When an object was terminated (undefined: it is not, or gone), also for the next snapshot. */
+  private setTerminated(uri: string, at: number | undefined): void {
+    if (at === undefined) {
+      if (!this.terminatedAt.delete(uri)) return;
+    } else this.terminatedAt.set(uri, at);
+    this.pendingTerminated.set(uri, at);
   }
 
   private touched(kind: StoreKind, uri: string, before: AnyObject | undefined, after: AnyObject | undefined): void {
@@ -281,6 +294,12 @@ export class FleetStore {
     if (kind === 'container') {
       this.indexes.containersOfNode.move(uri, before, after);
       this.indexes.containersOfService.move(uri, before, after);
+      const [was, is] = [before?.['state'] as string | undefined, after?.['state'] as string | undefined];
+      if (was !== is) {
+        if (was !== undefined) this.containerStates[was] = (this.containerStates[was] ?? 1) - 1;
+        if (is !== undefined) this.containerStates[is] = (this.containerStates[is] ?? 0) + 1;
+        this.containerStatesChanged = true;
+      }
     }
     this.changed.add(uri);
     this.scheduleEmit();
@@ -303,7 +322,7 @@ export class FleetStore {
       if (now - at <= this.options.terminatedRetentionMs) continue;
       const kind = parsePath(uri)?.kind;
       if (kind && isStoreKind(kind)) this.remove(kind, uri);
-      this.terminatedAt.delete(uri);
+      this.setTerminated(uri, undefined);
     }
     this.countEvent(0);
   }
@@ -357,6 +376,13 @@ export class FleetStore {
     const health = this.events.health;
     const recentChanged = this.recentChanged;
     this.recentChanged = false;
+    const previousTerminated = (previous?.terminatedAt as LayeredMap<string, number> | undefined) ?? LayeredMap.empty<string, number>();
+    const terminatedAt = this.pendingTerminated.size ? previousTerminated.with(this.pendingTerminated) : previousTerminated;
+    this.pendingTerminated.clear();
+    const containerStates = this.containerStatesChanged || !previous
+      ? Object.freeze(Object.fromEntries(Object.entries(this.containerStates).filter(([, n]) => n > 0)))
+      : previous.containerStates;
+    this.containerStatesChanged = false;
     return Object.freeze({
       version: (previous?.version ?? 0) + 1,
       at: Date.now(),
@@ -368,7 +394,8 @@ export class FleetStore {
         containersOfService: this.indexes.containersOfService.snapshot(),
       }),
       changed,
-      terminatedAt: new Map(this.terminatedAt),
+      terminatedAt,
+      containerStates,
       complete: this.complete,
       health,
       stale: this.staleSince !== null,

@@ -2,14 +2,35 @@
 // changes since. A snapshot per frame then costs the size of the recent changes, not of the fleet; the layer is
 // folded into a new base once it grows large.
 const GONE = Symbol('gone');
+const HOLE = Symbol('hole');
+
+/** The base, with its entries in order and each key's position, made once and shared by every map built on it. */
+class Base<K, V> {
+  private ordered: { keys: K[]; values: V[]; positions: Map<K, number> } | undefined;
+
+  constructor(readonly map: ReadonlyMap<K, V>) {}
+
+  get order(): { keys: K[]; values: V[]; positions: Map<K, number> } {
+    if (this.ordered) return this.ordered;
+    const keys: K[] = [];
+    const values: V[] = [];
+    const positions = new Map<K, number>();
+    for (const [key, value] of this.map) {
+      positions.set(key, keys.length);
+      keys.push(key);
+      values.push(value);
+    }
+    return (this.ordered = { keys, values, positions });
+  }
+}
 
 export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   readonly size: number;
 
-  private constructor(private readonly base: ReadonlyMap<K, V>, private readonly layer: ReadonlyMap<K, V | typeof GONE>) {
-    let size = base.size;
+  private constructor(private readonly base: Base<K, V>, private readonly layer: ReadonlyMap<K, V | typeof GONE>) {
+    let size = base.map.size;
     for (const [key, value] of layer) {
-      const inBase = base.has(key);
+      const inBase = base.map.has(key);
       if (value === GONE) size -= inBase ? 1 : 0;
       else if (!inBase) size++;
     }
@@ -17,7 +38,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   static empty<K, V>(): LayeredMap<K, V> {
-    return new LayeredMap(new Map(), new Map());
+    return new LayeredMap(new Base(new Map()), new Map());
   }
 
   /**
@@ -28,68 +49,67 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     const layer = new Map<K, V | typeof GONE>(this.layer);
     for (const [key, value] of changes) layer.set(key, value === undefined ? GONE : value);
     if (layer.size <= maxLayer) return new LayeredMap(this.base, layer);
-    const base = new Map(this.base);
+    const base = new Map(this.base.map);
     for (const [key, value] of layer) {
       if (value === GONE) base.delete(key);
       else base.set(key, value);
     }
-    return new LayeredMap(base, new Map());
+    return new LayeredMap(new Base(base), new Map());
   }
 
   get(key: K): V | undefined {
     const value = this.layer.get(key);
     if (value === GONE) return undefined;
-    return value !== undefined ? value : this.base.get(key);
+    return value !== undefined ? value : this.base.map.get(key);
   }
 
   has(key: K): boolean {
     const value = this.layer.get(key);
-    return value === GONE ? false : value !== undefined || this.base.has(key);
+    return value === GONE ? false : value !== undefined || this.base.map.has(key);
   }
 
-  /** The entries in order, computed once (the map never changes) and shared by every iteration of it. */
-  private list(): [K, V][] {
+  /**
+   * The keys and values in order (the base's, as the layer overrides them, then the layer's new keys), computed
+   * once per map. Views list them every frame: this copies the base's arrays and patches the layer's positions,
+   * rather than looking every key up in the layer.
+   */
+  private ordered(): { keys: K[]; values: V[] } {
     if (this.materialized) return this.materialized;
-    const out: [K, V][] = [];
-    this.walk((key, value) => out.push([key, value]));
-    return (this.materialized = out);
-  }
-
-  private materialized: [K, V][] | undefined;
-
-  /** The values alone, also computed once: views list them every frame, so no entry pairs are built for that. */
-  private valueList(): V[] {
-    if (this.materializedValues) return this.materializedValues;
-    const out: V[] = [];
-    this.walk((_key, value) => out.push(value));
-    return (this.materializedValues = out);
-  }
-
-  private materializedValues: V[] | undefined;
-
-  /** Calls `fn` for every entry in order: the base's (as the layer overrides them), then the layer's new keys. */
-  private walk(fn: (key: K, value: V) => void): void {
-    if (this.layer.size === 0) {
-      for (const [key, value] of this.base) fn(key, value);
-      return;
+    const { keys: baseKeys, values: baseValues, positions } = this.base.order;
+    if (this.layer.size === 0) return (this.materialized = { keys: baseKeys, values: baseValues });
+    const keys: (K | typeof HOLE)[] = baseKeys.slice();
+    const values: (V | typeof HOLE)[] = baseValues.slice();
+    let holes = false;
+    for (const [key, value] of this.layer) {
+      const at = positions.get(key);
+      if (at !== undefined) {
+        if (value === GONE) {
+          keys[at] = values[at] = HOLE;
+          holes = true;
+        } else values[at] = value;
+      } else if (value !== GONE) {
+        keys.push(key);
+        values.push(value);
+      }
     }
-    for (const [key, value] of this.base) {
-      const over = this.layer.get(key);
-      if (over !== GONE) fn(key, over !== undefined ? over : value);
-    }
-    for (const [key, value] of this.layer) if (value !== GONE && !this.base.has(key)) fn(key, value);
+    return (this.materialized = holes
+      ? { keys: keys.filter((k) => k !== HOLE) as K[], values: values.filter((v) => v !== HOLE) as V[] }
+      : { keys: keys as K[], values: values as V[] });
   }
 
-  entries(): MapIterator<[K, V]> {
-    return this.list().values() as MapIterator<[K, V]>;
+  private materialized: { keys: K[]; values: V[] } | undefined;
+
+  *entries(): MapIterator<[K, V]> {
+    const { keys, values } = this.ordered();
+    for (let i = 0; i < keys.length; i++) yield [keys[i]!, values[i]!];
   }
 
   keys(): MapIterator<K> {
-    return this.list().map(([key]) => key).values() as MapIterator<K>;
+    return this.ordered().keys.values() as MapIterator<K>;
   }
 
   values(): MapIterator<V> {
-    return this.valueList().values() as MapIterator<V>;
+    return this.ordered().values.values() as MapIterator<V>;
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {
@@ -97,6 +117,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
-    for (const [key, value] of this.list()) fn(value, key, this);
+    const { keys, values } = this.ordered();
+    for (let i = 0; i < keys.length; i++) fn(values[i]!, keys[i]!, this);
   }
 }

@@ -25,6 +25,8 @@ export interface Snapshot {
   readonly changed: ReadonlySet<string>;
   /** URI → when it was terminated (ms); such objects stay a while, then leave. */
   readonly terminatedAt: ReadonlyMap<string, number>;
+  /** Containers by state: state → how many (states with none left out). */
+  readonly containerStates: Readonly<Record<string, number>>;
   /** The first complete listing arrived. */
   readonly complete: boolean;
   readonly health: StreamHealth;

@@ -23,7 +23,7 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
   const rate = snapshot.eventRate.slice(-20);
   const perSecond = rate.at(-2) ?? 0;
   const counts: Record<StateClass, number> = { running: 0, transition: 0, stopped: 0, failed: 0, terminated: 0, unknown: 0 };
-  for (const c of snapshot.objects.container.values()) counts[stateClass(c.state)]++;
+  for (const [state, n] of Object.entries(snapshot.containerStates)) counts[stateClass(state)] += n;
   const color = h.level === 'ok' ? theme.state.running : h.level === 'warn' ? theme.fg.warning : theme.fg.error;
   const left = `dctop · ${mode} · ns ${namespace} · ${endpoint}`;
   const right = ` ${h.text} · ${sparkline(rate)} ${perSecond}/s`;

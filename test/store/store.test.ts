@@ -62,6 +62,16 @@ function differences(t: TestServer, store: FleetStore): string[] {
       if (a !== b) diffs.push(`${kind} ${uri}: store ${a?.slice(0, 300)} ≠ server ${b?.slice(0, 300)}`);
     }
   }
+  // What the store keeps alongside, as it goes, agrees with its objects.
+  const snapshot = store.getSnapshot();
+  const states: Record<string, number> = {};
+  for (const c of snapshot.objects.container.values()) states[c.state] = (states[c.state] ?? 0) + 1;
+  if (canonical(states) !== canonical(snapshot.containerStates)) {
+    diffs.push(`containerStates ${canonical(snapshot.containerStates)} ≠ counted ${canonical(states)}`);
+  }
+  const terminated = STORE_KINDS.flatMap((kind) => [...snapshot.objects[kind].values()])
+    .filter((o) => (o as { state?: string }).state === 'Terminated').map((o) => o.resource_uri).sort();
+  if (canonical(terminated) !== canonical([...snapshot.terminatedAt.keys()].sort())) diffs.push('terminatedAt ≠ the terminated objects');
   return diffs;
 }
 

@@ -17,7 +17,7 @@ function snapshot(objects: WireObject[], terminatedAt: [string, number][]): Snap
     health: { state: 'live', since: 0 },
     objects: { service: new Map(objects.map((o) => [o.resource_uri, o])), nodecluster: empty, node: empty, stack: empty, container: empty, action: empty },
     indexes: { nodesOfCluster: empty, containersOfNode: empty, servicesOfStack: empty, containersOfService: empty },
-    terminatedAt: new Map(terminatedAt),
+    terminatedAt: new Map(terminatedAt), containerStates: {},
   } as unknown as Snapshot;
 }
 
