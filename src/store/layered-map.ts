@@ -25,36 +25,32 @@ class Base<K, V> {
 }
 
 export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
-  readonly size: number;
-
-  private constructor(private readonly base: Base<K, V>, private readonly layer: ReadonlyMap<K, V | typeof GONE>) {
-    let size = base.map.size;
-    for (const [key, value] of layer) {
-      const inBase = base.map.has(key);
-      if (value === GONE) size -= inBase ? 1 : 0;
-      else if (!inBase) size++;
-    }
-    this.size = size;
-  }
+  private constructor(
+    private readonly base: Base<K, V>, private readonly layer: ReadonlyMap<K, V | typeof GONE>, readonly size: number,
+  ) {}
 
   static empty<K, V>(): LayeredMap<K, V> {
-    return new LayeredMap(new Base(new Map()), new Map());
+    return new LayeredMap(new Base(new Map()), new Map(), 0);
   }
 
   /**
    * This map with `changes` applied (undefined removes a key). Folds everything into a new base when the layer
-   * would exceed `maxLayer` entries.
+   * would exceed `maxLayer` entries (folding costs a copy of the map; a large layer costs a copy of it per change).
    */
-  with(changes: ReadonlyMap<K, V | undefined>, maxLayer = 2048): LayeredMap<K, V> {
+  with(changes: ReadonlyMap<K, V | undefined>, maxLayer = 512): LayeredMap<K, V> {
     const layer = new Map<K, V | typeof GONE>(this.layer);
-    for (const [key, value] of changes) layer.set(key, value === undefined ? GONE : value);
-    if (layer.size <= maxLayer) return new LayeredMap(this.base, layer);
+    let size = this.size;
+    for (const [key, value] of changes) {
+      size += Number(value !== undefined) - Number(this.has(key));
+      layer.set(key, value === undefined ? GONE : value);
+    }
+    if (layer.size <= maxLayer) return new LayeredMap(this.base, layer, size);
     const base = new Map(this.base.map);
     for (const [key, value] of layer) {
       if (value === GONE) base.delete(key);
       else base.set(key, value);
     }
-    return new LayeredMap(new Base(base), new Map());
+    return new LayeredMap(new Base(base), new Map(), size);
   }
 
   get(key: K): V | undefined {
