@@ -95,6 +95,9 @@ export class FleetStore {
     this.actions = new ActionTracker(client, this.events);
     this.fetches = new FetchQueue((uri) => this.refetch(uri), {
       batchDelayMs: this.options.batchDelayMs, concurrency: this.options.fetchConcurrency,
+      // The containers of one service that changed together (a redeploy, a scale) come back in one list.
+      groupOf: (uri) => (this.maps.container.get(uri)?.['service'] as string | undefined) ?? null,
+      fetchGroup: (service, uris) => this.refetchContainersOf(service, uris),
     });
     this.snapshot = this.build();
     this.events.onEvent((event) => this.onEvent(event));
@@ -242,6 +245,33 @@ export class FleetStore {
       if ((error as { kind?: string }).kind === 'not_found') this.remove(kind, uri);
       else this.error = `could not fetch ${uri}: ${(error as Error).message}`;
     }
+  }
+
+  /** Some containers of a service, with one listing of the service's containers. */
+  private async refetchContainersOf(service: string, uris: string[]): Promise<void> {
+    this.stats.fetches++;
+    const generation = this.generation;
+    let listed: AnyObject[];
+    try {
+      listed = await this.client.listAll('container', { service }) as unknown as AnyObject[];
+    } catch (error) {
+      if (!this.closed) this.error = `could not list the containers of ${service}: ${(error as Error).message}`;
+      return;
+    }
+    if (this.closed) return;
+    if (generation !== this.generation) {
+      for (const uri of uris) this.fetches.add(uri); // begun before a resync: maybe older than it; ask again
+      return;
+    }
+    // Only the ones asked for: another container of the service may have a newer answer on its way.
+    const wanted = new Set(uris);
+    for (const object of listed) {
+      const uri = object.resource_uri;
+      if (!wanted.delete(uri) || this.deleted.has(uri)) continue;
+      if (!this.isExpired(object)) this.put('container', object);
+    }
+    // Not under that service any more (or gone): each on its own, where a 404 removes it.
+    await Promise.all([...wanted].map((uri) => this.refetch(uri)));
   }
 
   /** Going down makes the data stale at once; only a completed resync makes it fresh again. */

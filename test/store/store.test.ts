@@ -141,6 +141,26 @@ describe('the store', () => {
     expect(fetches).toBeLessThanOrEqual(10); // the container and its service and node, a few times at most
   });
 
+  it('fetches the containers of one service that changed together with one listing', async () => {
+    const { t, client, store } = await setup();
+    await store.start();
+    const api = t.backend.list('service', 'alice').find((s) => s['name'] === 'api') as unknown as Service;
+    const before = store.stats.fetches;
+    const listings: string[] = [];
+    const realListAll = client.listAll.bind(client);
+    client.listAll = ((kind: Parameters<typeof realListAll>[0], filters?: Parameters<typeof realListAll>[1]) => {
+      listings.push(`${kind} ${JSON.stringify(filters ?? {})}`);
+      return realListAll(kind, filters);
+    }) as typeof client.listAll;
+    for (const uri of api.containers) t.backend.sim.world.emit(uri);
+    await eventually(() => store.stats.fetches - before >= 2 && listings.length > 0, 5000, 'fetched');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(api.containers.length).toBeGreaterThanOrEqual(3);
+    expect(listings).toEqual([`container ${JSON.stringify({ service: api.resource_uri })}`]);
+    expect(store.stats.fetches - before).toBe(2); // the listing, and the service (its counters)
+    await converged(t, store);
+  });
+
   it('caps snapshots at maxFps under churn, never one per event', async () => {
     const { t, store } = await setup({ fleet: 400, seed: 5 }, { maxFps: 10 });
     await store.start();
