@@ -47,6 +47,7 @@ function segments(object: WireObject, columns: Column[], widths: number[], ctx: 
   const out: [string, boolean][] = [];
   let run = '';
   columns.forEach((column, i) => {
+    if (widths[i] === 0) return; // dropped: the terminal is too narrow
     const text = ` ${fit(column.value(object, ctx), widths[i]!)}`;
     if (column.state) {
       if (run) out.push([run, false]);
@@ -74,7 +75,7 @@ export interface TableProps {
 
 export function Table({ rows, columns, widths, height, cursor, top, marks, highlighted, stale, ctx, theme }: TableProps) {
   const visible = rows.slice(top, top + height);
-  const header = ` ${columns.map((c, i) => fit(c.header, widths[i]!)).join(' ')}`;
+  const header = ` ${columns.flatMap((c, i) => (widths[i] ? [fit(c.header, widths[i])] : [])).join(' ')}`;
   return (
     <>
       <Text wrap="truncate" bold color={theme.fg.muted}>{header}</Text>

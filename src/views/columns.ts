@@ -16,6 +16,8 @@ export interface Column {
   flex?: boolean;
   /** This column shows the state (symbol and colour). */
   state?: boolean;
+  /** When the terminal is too narrow for every column, those with the lowest number go first; unset: never. */
+  drop?: number;
   value(object: any, ctx: ColumnContext): string;
   sortValue?(object: any, ctx: ColumnContext): string | number;
 }
@@ -45,9 +47,9 @@ const STATE: Column = {
   value: (o: { state: string; synchronized?: boolean }) => stateText(o.state, o.synchronized !== false),
   sortValue: (o: { state: string }) => o.state,
 };
-const UUID: Column = { key: 'uuid', header: 'UUID', width: 8, value: (o: { uuid: string }) => short(o.uuid) };
+const UUID: Column = { key: 'uuid', header: 'UUID', width: 8, drop: 1, value: (o: { uuid: string }) => short(o.uuid) };
 const DEPLOYED: Column = {
-  key: 'deployed', header: 'DEPLOYED', width: 8,
+  key: 'deployed', header: 'DEPLOYED', width: 8, drop: 3,
   value: (o: { deployed_datetime: string | null }, ctx) => since(o.deployed_datetime, ctx),
   sortValue: (o: { deployed_datetime: string | null }) => sinceSort(o.deployed_datetime),
 };
@@ -61,8 +63,8 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'name', header: 'NAME', width: 14, flex: true, value: (c: NodeCluster) => sanitize(c.name) },
     STATE,
     { key: 'nodes', header: 'NODES', width: 6, value: (c: NodeCluster) => `${c.current_num_nodes}/${c.target_num_nodes}`, sortValue: (c: NodeCluster) => c.current_num_nodes },
-    { key: 'region', header: 'REGION', width: 22, value: (c: NodeCluster) => c.region.split('/').filter(Boolean).slice(-2).join('/') },
-    { key: 'type', header: 'TYPE', width: 24, value: (c: NodeCluster) => c.node_type.split('/').filter(Boolean).slice(-2).join('/') },
+    { key: 'region', header: 'REGION', width: 22, drop: 4, value: (c: NodeCluster) => c.region.split('/').filter(Boolean).slice(-2).join('/') },
+    { key: 'type', header: 'TYPE', width: 24, drop: 2, value: (c: NodeCluster) => c.node_type.split('/').filter(Boolean).slice(-2).join('/') },
     DEPLOYED, UUID,
   ],
   node: [
@@ -70,10 +72,10 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     STATE,
     { key: 'cluster', header: 'CLUSTER', width: 12, value: (n: Node, ctx) => nameOf(ctx, 'nodecluster', n.node_cluster) },
     { key: 'containers', header: 'CTRS', width: 5, value: (n: Node) => String(n.current_num_containers), sortValue: (n: Node) => n.current_num_containers },
-    { key: 'size', header: 'CPU/MEM', width: 9, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
-    { key: 'docker', header: 'DOCKER', width: 11, value: (n: Node) => n.docker_version },
-    { key: 'ip', header: 'IP', width: 15, value: (n: Node) => n.public_ip },
-    { key: 'seen', header: 'SEEN', width: 5, value: (n: Node, ctx) => since(n.last_seen, ctx), sortValue: (n: Node) => sinceSort(n.last_seen) },
+    { key: 'size', header: 'CPU/MEM', width: 9, drop: 4, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
+    { key: 'docker', header: 'DOCKER', width: 11, drop: 2, value: (n: Node) => n.docker_version },
+    { key: 'ip', header: 'IP', width: 15, drop: 3, value: (n: Node) => n.public_ip },
+    { key: 'seen', header: 'SEEN', width: 5, drop: 5, value: (n: Node, ctx) => since(n.last_seen, ctx), sortValue: (n: Node) => sinceSort(n.last_seen) },
     UUID,
   ],
   stack: [
@@ -87,30 +89,30 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     STATE,
     { key: 'containers', header: 'CTRS', width: 7, value: (s: Service) => `${s.running_num_containers}/${s.target_num_containers}`, sortValue: (s: Service) => s.current_num_containers },
     { key: 'image', header: 'IMAGE', width: 18, flex: true, value: (s: Service) => sanitize(s.image_name) },
-    { key: 'stack', header: 'STACK', width: 12, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
+    { key: 'stack', header: 'STACK', width: 12, drop: 4, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
     DEPLOYED, UUID,
   ],
   container: [
     { key: 'name', header: 'NAME', width: 18, value: (c: Container) => sanitize(c.name) },
     STATE,
     { key: 'image', header: 'IMAGE', width: 16, flex: true, value: (c: Container) => sanitize(c.image_name) },
-    { key: 'node', header: 'NODE', width: 10, value: (c: Container, ctx) => short(last(c.node)) + (ctx.snapshot.objects.node.get(c.node ?? '')?.state === 'Unreachable' ? '!' : '') },
-    { key: 'exit', header: 'EXIT', width: 4, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
-    { key: 'ports', header: 'PORTS', width: 14, value: (c: Container) => ports(c) },
-    { key: 'stack', header: 'STACK', width: 10, value: (c: Container, ctx) => nameOf(ctx, 'stack', ctx.snapshot.objects.service.get(c.service)?.stack) },
+    { key: 'node', header: 'NODE', width: 10, drop: 5, value: (c: Container, ctx) => short(last(c.node)) + (ctx.snapshot.objects.node.get(c.node ?? '')?.state === 'Unreachable' ? '!' : '') },
+    { key: 'exit', header: 'EXIT', width: 4, drop: 6, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
+    { key: 'ports', header: 'PORTS', width: 14, drop: 2, value: (c: Container) => ports(c) },
+    { key: 'stack', header: 'STACK', width: 10, drop: 4, value: (c: Container, ctx) => nameOf(ctx, 'stack', ctx.snapshot.objects.service.get(c.service)?.stack) },
     DEPLOYED, UUID,
   ],
   action: [
     { key: 'action', header: 'ACTION', width: 22, value: (a: Action) => sanitize(a.action) },
     { ...STATE, value: (a: Action) => stateText(a.state) },
     { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (a: Action, ctx) => objectLabel(a.object, ctx) },
-    { key: 'start', header: 'START', width: 6, value: (a: Action, ctx) => since(a.start_date, ctx), sortValue: (a: Action) => sinceSort(a.start_date) },
-    { key: 'took', header: 'TOOK', width: 6, value: (a: Action) => took(a), sortValue: (a: Action) => tookMs(a) },
-    { key: 'user', header: 'USER', width: 8, value: (a: Action) => sanitize(a.user) },
+    { key: 'start', header: 'START', width: 6, drop: 4, value: (a: Action, ctx) => since(a.start_date, ctx), sortValue: (a: Action) => sinceSort(a.start_date) },
+    { key: 'took', header: 'TOOK', width: 6, drop: 3, value: (a: Action) => took(a), sortValue: (a: Action) => tookMs(a) },
+    { key: 'user', header: 'USER', width: 8, drop: 2, value: (a: Action) => sanitize(a.user) },
     UUID,
   ],
   events: [
-    { key: 'time', header: 'TIME', width: 8, value: (e: CloudEvent) => e.datetime.slice(11, 19) },
+    { key: 'time', header: 'TIME', width: 8, drop: 2, value: (e: CloudEvent) => e.datetime.slice(11, 19) },
     { key: 'type', header: 'TYPE', width: 11, value: (e: CloudEvent) => e.type },
     { key: 'action', header: 'ACTION', width: 7, value: (e: CloudEvent) => e.action },
     { ...STATE, value: (e: CloudEvent) => stateText(e.state) },
@@ -139,10 +141,23 @@ export function objectLabel(uri: string, ctx: ColumnContext): string {
   return `${kind} ${sanitize(name || short(parts.at(-1) ?? ''))}`;
 }
 
-/** Widths for the columns at a total width: minimums, and the rest to the flex column. */
+/**
+ * Widths for the columns at a total width: minimums, and the rest to the flex column. When the minimums do not fit,
+ * columns are dropped (width 0) in their `drop` order, as k9s does, rather than every line cut short; then the
+ * flexible column narrows. Below that the lines are cut at the terminal's edge.
+ */
 export function layoutColumns(columns: Column[], total: number): number[] {
-  const gaps = columns.length; // a space before each column, and the mark/cursor gutter
-  const fixed = columns.reduce((sum, c) => sum + c.width, 0) + gaps;
-  const spare = Math.max(0, total - fixed);
-  return columns.map((c) => c.width + (c.flex ? spare : 0));
+  const shown = new Set(columns.map((_, i) => i));
+  const need = () => [...shown].reduce((sum, i) => sum + columns[i]!.width + 1, 0); // a space before each column
+  const droppable = columns.map((c, i) => [c.drop, i] as const).filter((d): d is readonly [number, number] => d[0] !== undefined)
+    .sort((a, b) => a[0] - b[0]);
+  for (const [, i] of droppable) {
+    if (need() <= total) break;
+    shown.delete(i);
+  }
+  // The flexible column takes what is left, or gives up some of its own down to a floor when even that is short.
+  const spare = Math.max(total - need(), -Math.max(0, (columns.find((c) => c.flex)?.width ?? 0) - FLEX_FLOOR));
+  return columns.map((c, i) => (shown.has(i) ? c.width + (c.flex ? spare : 0) : 0));
 }
+
+const FLEX_FLOOR = 10;

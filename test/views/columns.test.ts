@@ -1,0 +1,44 @@
+// Column layout: every view fits its terminal by dropping its least useful columns first, never its name or state.
+import { describe, expect, it } from 'vitest';
+import { COLUMNS, layoutColumns } from '../../src/views/columns.js';
+
+const views = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
+const lineWidth = (widths: number[]) => 1 + widths.filter((w) => w > 0).reduce((sum, w) => sum + 1 + w, 0); // gutter, " col"
+
+describe('layoutColumns', () => {
+  it('shows every column when there is room, and gives the rest to the flexible one', () => {
+    const columns = COLUMNS.service;
+    const widths = layoutColumns(columns, 200);
+    expect(widths.every((w) => w > 0)).toBe(true);
+    expect(lineWidth(widths)).toBe(201);
+    const flex = columns.findIndex((c) => c.flex);
+    expect(widths[flex]).toBeGreaterThan(columns[flex]!.width);
+  });
+
+  for (const view of views) {
+    it(`${view}: fits 80 and 60 columns, keeping what cannot be dropped`, () => {
+      const columns = COLUMNS[view];
+      for (const total of [78, 58]) { // the table's room in terminals of 80 and 60 columns
+        const widths = layoutColumns(columns, total);
+        expect(lineWidth(widths)).toBeLessThanOrEqual(total + 1);
+        columns.forEach((c, i) => {
+          if (c.drop === undefined) expect(widths[i]).toBeGreaterThan(0);
+        });
+        // What went, went in order: nothing shown has a lower drop number than something dropped.
+        const dropped = columns.filter((_, i) => widths[i] === 0).map((c) => c.drop!);
+        const kept = columns.filter((c, i) => widths[i]! > 0 && c.drop !== undefined).map((c) => c.drop!);
+        if (dropped.length && kept.length) expect(Math.min(...kept)).toBeGreaterThan(Math.max(...dropped));
+      }
+    });
+  }
+
+  it('drops the UUID first, then the deploy age, as the width shrinks', () => {
+    const columns = COLUMNS.service;
+    const shown = (total: number) => columns.filter((_, i) => layoutColumns(columns, total)[i]! > 0).map((c) => c.header);
+    expect(shown(100)).toContain('UUID');
+    expect(shown(88)).not.toContain('UUID');
+    expect(shown(88)).toContain('DEPLOYED');
+    expect(shown(78)).not.toContain('DEPLOYED');
+    expect(shown(78)).toEqual(['NAME', 'STATE', 'CTRS', 'IMAGE', 'STACK']);
+  });
+});
