@@ -183,8 +183,12 @@ function sizedFleet(sim: Sim, namespace: string, total: number): void {
     }
   }
   const nodes = sim.world.nodes(namespace);
-  clock.past(HOUR, () => heartbeat(sim, namespace, 0));
-  for (let i = 0; i < Math.floor(nodes.length / 100); i++) clock.past(randInt(rng, MINUTE, HOUR), () => loseNode(sim, pick(rng, nodes) as Node));
+  for (let i = 0; i < Math.floor(nodes.length / 100); i++) {
+    // A node that stopped answering was last seen at its last report, moments before.
+    const [node, ago] = [pick(rng, nodes) as Node, randInt(rng, MINUTE, HOUR)];
+    clock.past(ago + 20_000, () => heartbeat(sim, namespace, 0));
+    clock.past(ago, () => loseNode(sim, node));
+  }
   heartbeat(sim, namespace, 0);
 }
 

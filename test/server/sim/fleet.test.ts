@@ -20,7 +20,7 @@ function fleet(spec: 'demo' | number): SimBackend {
 const when = (date: string | null) => Date.parse(date ?? '');
 
 describe('starting fleets', () => {
-  for (const spec of ['demo', 500] as const) {
+  for (const spec of ['demo', 2500] as const) {
     it(`${spec}: was deployed in the past, in order, and its live nodes were seen within the minute`, () => {
       const backend = fleet(spec);
       const now = Date.now();
@@ -39,7 +39,7 @@ describe('starting fleets', () => {
         if (c.state === 'Running') expect(when(c.started_datetime)).toBeLessThan(now);
       }
       const unreachable = nodes.filter((n) => n.state === 'Unreachable');
-      if (spec === 'demo') expect(unreachable).toHaveLength(1);
+      expect(unreachable).toHaveLength(1); // the demo's lost node; one in a hundred of a sized fleet's
       for (const n of nodes) {
         const seen = now - when(n.last_seen);
         if (n.state === 'Deployed') expect(seen).toBeLessThan(60_000);
