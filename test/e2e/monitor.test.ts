@@ -1,5 +1,6 @@
 // The built dctop binary in a real pseudo-terminal (tmux, 120×40) against a real server: what a person sees and does.
 import { mkdtempSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +21,15 @@ afterEach(async () => {
 });
 
 async function monitor(...args: string[]): Promise<Terminal> {
+  return monitorOf(t.url, ...args);
+}
+
+async function monitorOf(url: string, ...args: string[]): Promise<Terminal> {
   const term = await Terminal.start(['node', CLI, ...args], {
     cols: 120, rows: 40,
     env: {
       CI: undefined, // Ink writes no live frames when CI is set
-      DOCKERCLOUD_REST_HOST: t.url, DOCKERCLOUD_USER: 'alice', DOCKERCLOUD_APIKEY: USERS['alice'],
+      DOCKERCLOUD_REST_HOST: url, DOCKERCLOUD_USER: 'alice', DOCKERCLOUD_APIKEY: USERS['alice'],
       XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'dctop-e2e-')), NO_COLOR: undefined,
     },
   });
@@ -35,6 +40,37 @@ async function monitor(...args: string[]): Promise<Terminal> {
 }
 
 const get = async (uri: string) => (await t.api('GET', uri)).body;
+
+/**
+ * A TCP proxy to the test server that can hang: once frozen, it keeps every connection open and passes nothing more
+ * either way, as a server that stopped answering does (a hung process, a dead link).
+ */
+async function freezableProxy(target: string): Promise<{ url: string; freeze(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<net.Socket>();
+  let frozen = false;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(port), hostname);
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on('data', (chunk) => { if (!frozen) to.write(chunk); });
+      from.on('error', () => to.destroy());
+      from.on('close', () => { if (!frozen) to.destroy(); });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    freeze: () => {
+      frozen = true;
+      for (const socket of sockets) socket.pause();
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
 /** Filters the containers view down to the one container of that name. */
 async function onlyContainer(term: Terminal, name: string): Promise<void> {
   await term.send('/');
@@ -202,6 +238,23 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     await term.waitFor(/ns acme/);
     await term.waitFor(/services \(1\)/);
     expect(await term.screen()).toMatch(/in-acme\s+◼ Not running/);
+  });
+
+  it('quits at once when the server stopped answering, with log panes open', async () => {
+    const proxy = await freezableProxy(t.url);
+    try {
+      const term = await monitorOf(proxy.url, '--view', 'containers');
+      await term.send('l');
+      await term.waitFor(/logs container/);
+      proxy.freeze();
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      await term.send('q');
+      expect(await term.waitForExit(5000)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(3000); // not the 30 s of a request timeout, nor ws's close timeout
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('q, ctrl-c and SIGTERM each quit and give the terminal back (the alternate screen left)', async () => {
