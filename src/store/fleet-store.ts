@@ -361,10 +361,12 @@ export class FleetStore {
     const second = Math.floor(Date.now() / 1000);
     const advance = Math.min(60, second - this.rateSecond);
     if (advance > 0) {
+      // A window of zeros moved along is the same window: an idle fleet gets no snapshots, the monitor no frames.
+      const moving = this.rate.some((n) => n > 0);
       this.rate.splice(0, advance);
       for (let i = 0; i < advance; i++) this.rate.push(0);
       this.rateSecond = second;
-      this.scheduleEmit();
+      if (moving) this.scheduleEmit();
     }
     this.rate[59]! += n;
     this.stats.events += n;

@@ -11,7 +11,7 @@ import { useOperations, useStatus } from '../hooks/useOperations.js';
 import { useSnapshot } from '../hooks/useSnapshot.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { findCommand, keyName, type KeyPress, type ViewName } from '../keys/index.js';
-import { COLUMNS, layoutColumns } from './columns.js';
+import { AGE_TICK_MS, COLUMNS, layoutColumns } from './columns.js';
 import { Banner, Header } from './Header.js';
 import { Help, helpLines } from './Help.js';
 import { Inspect, inspectLines } from './Inspect.js';
@@ -120,7 +120,14 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const columns = COLUMNS[view];
   const rows = useMemo(() => rowsFor(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, snapshot.at),
     [snapshot, crumb, nav.filter, nav.sort, nav.allTerminated]);
-  const ctx = useMemo(() => ({ snapshot, now: snapshot.at }), [snapshot]);
+  // Ages ("5s", "3m") move with the clock even when nothing else does: a slow tick, and rows re-render only when
+  // that tick moved (Table's memo), so an idle fleet costs a render every AGE_TICK_MS and writes only changed ages.
+  const ageClock = Math.floor(now / AGE_TICK_MS) * AGE_TICK_MS;
+  const ctx = useMemo(() => ({ snapshot, now: Math.max(snapshot.at, ageClock) }), [snapshot, ageClock]);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), AGE_TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
 
   // Layout: every line accounted for, the frame one line shorter than the terminal.
   const banner = snapshot.health.state !== 'live' || snapshot.error ? 1 : 0;

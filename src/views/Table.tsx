@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { memo } from 'react';
 import { stateClass, type WireObject } from '../domain/index.js';
-import type { Column, ColumnContext } from './columns.js';
+import { AGE_TICK_MS, type Column, type ColumnContext } from './columns.js';
 import type { Row } from './rows.js';
 import { fit } from './text.js';
 import type { Theme } from '../theme.js';
@@ -37,7 +37,7 @@ const TableRow = memo(function TableRow({ object, columns, widths, selected, mar
 }, (a, b) => a.object === b.object && a.selected === b.selected && a.marked === b.marked && a.highlighted === b.highlighted &&
   a.stale === b.stale && a.widths === b.widths && a.columns === b.columns && a.theme === b.theme &&
   // Ages ("3m") move with time: re-render a row at most when the minute-granular clock changed.
-  Math.floor(a.ctx.now / 10000) === Math.floor(b.ctx.now / 10000) && a.ctx.snapshot === b.ctx.snapshot);
+  Math.floor(a.ctx.now / AGE_TICK_MS) === Math.floor(b.ctx.now / AGE_TICK_MS) && a.ctx.snapshot === b.ctx.snapshot);
 
 /**
  * The row as few styled pieces as possible (the text before the state, the state, the text after): Ink's cost

@@ -8,6 +8,9 @@ import { age, sanitize } from './text.js';
 
 export interface ColumnContext { snapshot: Snapshot; now: number }
 
+/** How often ages ("5s", "3m") are brought up to date when no snapshot does it; rows re-render on this grain. */
+export const AGE_TICK_MS = 10_000;
+
 export interface Column {
   key: string;
   header: string;

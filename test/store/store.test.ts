@@ -259,6 +259,15 @@ describe('the store', () => {
     await eventually(() => !store.getSnapshot().objects.container.has(container), 5000, 'gone');
   });
 
+  it('sends no snapshots while nothing happens', async () => {
+    const { store } = await setup();
+    await store.start();
+    await new Promise((r) => setTimeout(r, 300));
+    const before = store.stats.snapshots;
+    await new Promise((r) => setTimeout(r, 2200)); // two turns of the events-per-second window
+    expect(store.stats.snapshots).toBe(before);
+  });
+
   it('reports an authentication failure instead of retrying forever', async () => {
     const { store } = await setup({}, {}, 'mallory');
     await expect(store.start()).rejects.toThrow(/Authentication/);

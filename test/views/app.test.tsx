@@ -125,6 +125,33 @@ describe('the App view', () => {
   });
 });
 
+describe('the App on an idle fleet', () => {
+  it('renders nothing more once the first highlights faded', async () => {
+    const idle = await startTestServer({ fleet: 'demo' });
+    const idleClient = await clientFor(idle);
+    const idleStore = new FleetStore(idleClient, { maxFps: 50 });
+    try {
+      await idleStore.start();
+      const value: MonitorContextValue = {
+        client: idleClient, store: idleStore, keymap: new Keymap({}, false), theme: themeFor('dark', false), readonly: false,
+        mode: 'test', endpoint: idle.url, namespace: 'alice', warnings: [], runExec: async () => 'not in tests',
+        firstView: 'service', execCommand: 'sh',
+      };
+      const { frames, lastFrame } = render(<MonitorContext.Provider value={value}><App /></MonitorContext.Provider>);
+      await eventually(() => /services \(16\)/.test(lastFrame() ?? ''), 5000, 'the first screen');
+      await tick(1500); // what was new at start fades within a second
+      const settled = frames.length;
+      await tick(2200);
+      expect(frames.length).toBe(settled);
+    } finally {
+      cleanup();
+      idleStore.close();
+      await idleClient.close();
+      await idle.close();
+    }
+  });
+});
+
 describe('untrusted text', () => {
   it('strips terminal control sequences', () => {
     expect(sanitize('ok\u001b[2J\u001b]0;title\u0007\u001b[31mred\u001b[0m\u0007')).toBe('okred');
