@@ -90,10 +90,9 @@ export class RestClient {
     this.requests++;
     let res;
     try {
-      res = await this.pool(url.origin).request({
-        method, path: `${url.pathname}${url.search}`, headers, body: payload,
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      });
+      // The pool's headersTimeout and bodyTimeout bound each request (no timer per request: the store makes
+      // about one request per event, and a 30 s timer each would mean tens of thousands pending).
+      res = await this.pool(url.origin).request({ method, path: `${url.pathname}${url.search}`, headers, body: payload });
     } catch (error) {
       throw transportError(method, url.pathname, error);
     }
