@@ -19,9 +19,9 @@ export interface RestResponse<T> { status: number; body: T; headers: Record<stri
 
 const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
 
-/** A failure below HTTP: the request's own deadline (an AbortSignal timeout) or the network. */
+/** A failure below HTTP: a connect, headers or body timeout of the pool, or the network. */
 function transportError(method: string, path: string, error: unknown): DockerCloudError {
-  const kind = (error as Error).name === 'TimeoutError' ? 'timeout' : kindOfNetworkError(error);
+  const kind = kindOfNetworkError(error);
   return new DockerCloudError(kind, `${method} ${path}: ${kind === 'timeout' ? 'timed out' : describeNetworkError(error)}`);
 }
 
