@@ -164,3 +164,14 @@ export function layoutColumns(columns: Column[], total: number): number[] {
 }
 
 const FLEX_FLOOR = 10;
+
+/** The next column shown (not dropped for width) to sort by, from `from` (-1: unsorted) in direction `step`. */
+export function nextSortColumn(widths: readonly number[], from: number, step: 1 | -1): number {
+  const n = widths.length;
+  let i = from < 0 ? (step > 0 ? -1 : n) : from;
+  for (let k = 0; k < n; k++) {
+    i = (i + step + n) % n;
+    if (widths[i]! > 0) return i;
+  }
+  return from;
+}

@@ -1,6 +1,6 @@
 // Column layout: every view fits its terminal by dropping its least useful columns first, never its name or state.
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, layoutColumns } from '../../src/views/columns.js';
+import { COLUMNS, layoutColumns, nextSortColumn } from '../../src/views/columns.js';
 
 const views = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
 const lineWidth = (widths: number[]) => 1 + widths.filter((w) => w > 0).reduce((sum, w) => sum + 1 + w, 0); // gutter, " col"
@@ -40,5 +40,15 @@ describe('layoutColumns', () => {
     expect(shown(88)).toContain('DEPLOYED');
     expect(shown(78)).not.toContain('DEPLOYED');
     expect(shown(78)).toEqual(['NAME', 'STATE', 'CTRS', 'IMAGE', 'STACK']);
+  });
+
+  it('sorts only by the columns shown, forwards and backwards, from unsorted', () => {
+    const widths = [16, 17, 0, 18, 0]; // the third and fifth dropped
+    expect(nextSortColumn(widths, -1, 1)).toBe(0);
+    expect(nextSortColumn(widths, 1, 1)).toBe(3);
+    expect(nextSortColumn(widths, 3, 1)).toBe(0);
+    expect(nextSortColumn(widths, -1, -1)).toBe(3);
+    expect(nextSortColumn(widths, 0, -1)).toBe(3);
+    expect(nextSortColumn(widths, 3, -1)).toBe(1);
   });
 });
