@@ -34,9 +34,13 @@ const PATCHES = [
     what: 'output caches',
     from: 'export default class Output {\n',
     to: [
-      '// dctop: patched: one cache for every frame, emptied when it grows past a few screens of distinct lines.',
+      '// dctop: patched: one cache for every frame, emptied when it grows past some fifty screens of distinct lines',
+      '// (a styled line is an object per character: 2,000 lines of 120 columns are about 15 MB).',
       'const sharedCaches = new OutputCaches();',
-      'const trimCaches = (caches) => { if (caches.styledChars.size + caches.widths.size + caches.blockWidths.size > 20000) { caches.styledChars.clear(); caches.widths.clear(); caches.blockWidths.clear(); } };',
+      'const trimCaches = (caches) => {',
+      '    if (caches.styledChars.size > 2000) caches.styledChars.clear();',
+      '    if (caches.widths.size + caches.blockWidths.size > 20000) { caches.widths.clear(); caches.blockWidths.clear(); }',
+      '};',
       'export default class Output {',
       '',
     ].join('\n'),
@@ -55,13 +59,26 @@ const PATCHES = [
   },
 ];
 
-for (const patch of PATCHES) {
-  const file = join(root, 'build', patch.file);
-  const source = readFileSync(file, 'utf8');
-  if (source.includes(patch.to)) continue;
-  if (!source.includes(patch.from)) {
-    console.warn(`dctop: ink 6.8.0 ${patch.file} is not as expected; ${patch.what} stays unpatched`);
-    continue;
+// Each file is patched from its pristine copy (kept beside it on the first run), so that running this again, or a
+// newer version of this script over an older one's work, gives the same result.
+for (const name of new Set(PATCHES.map((p) => p.file))) {
+  const file = join(root, 'build', name);
+  const pristine = `${file}.dctop-orig`;
+  if (!existsSync(pristine)) {
+    const current = readFileSync(file, 'utf8');
+    if (current.includes('dctop: patched')) {
+      console.warn(`dctop: ${name} was patched by an older version of this script; reinstall ink to patch it again`);
+      continue;
+    }
+    writeFileSync(pristine, current);
   }
-  writeFileSync(file, source.replace(patch.from, patch.to));
+  let source = readFileSync(pristine, 'utf8');
+  for (const patch of PATCHES.filter((p) => p.file === name)) {
+    if (!source.includes(patch.from)) {
+      console.warn(`dctop: ink 6.8.0 ${name} is not as expected; ${patch.what} stays unpatched`);
+      continue;
+    }
+    source = source.replace(patch.from, patch.to);
+  }
+  writeFileSync(file, source);
 }
