@@ -9,7 +9,8 @@ import { openSocket, streamUrl, type SocketOptions } from './socket.js';
 export type StreamHealth =
   | { state: 'connecting'; attempt: number }
   | { state: 'live'; since: number }
-  | { state: 'reconnecting'; attempt: number; nextAttemptAt: number; error: string }
+  /** Waiting `delayMs` (the backoff chose it) before attempt `attempt`, due at `nextAttemptAt`. */
+  | { state: 'reconnecting'; attempt: number; delayMs: number; nextAttemptAt: number; error: string }
   | { state: 'auth_failed'; error: string }
   | { state: 'closed' };
 
@@ -133,7 +134,7 @@ export class EventStream {
   private retry(error: string): void {
     const delay = backoffDelay(this.options.backoff ?? DEFAULT_BACKOFF, this.attempt);
     this.attempt++;
-    this.setHealth({ state: 'reconnecting', attempt: this.attempt, nextAttemptAt: Date.now() + delay, error });
+    this.setHealth({ state: 'reconnecting', attempt: this.attempt, delayMs: delay, nextAttemptAt: Date.now() + delay, error });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.connect();
