@@ -235,16 +235,21 @@ export class FleetStore {
     const generation = this.generation;
     try {
       const object = await this.client.fetch<AnyObject>(uri);
-      if (this.closed || this.deleted.has(uri)) return;
-      if (generation !== this.generation) {
-        this.fetches.add(uri); // begun before a resync: maybe older than it; ask again
-        return;
-      }
-      if (!this.isExpired(object)) this.put(kind, object);
+      if (!this.closed) this.accept(kind, uri, object, generation);
     } catch (error) {
       if ((error as { kind?: string }).kind === 'not_found') this.remove(kind, uri);
       else this.error = `could not fetch ${uri}: ${(error as Error).message}`;
     }
+  }
+
+  /** A fetched object is taken, unless it was deleted meanwhile or the fetch began before a resync (asked again). */
+  private accept(kind: StoreKind, uri: string, object: AnyObject, generation: number): void {
+    if (this.deleted.has(uri)) return;
+    if (generation !== this.generation) {
+      this.fetches.add(uri); // maybe older than the resync's listing
+      return;
+    }
+    if (!this.isExpired(object)) this.put(kind, object);
   }
 
   /** Some containers of a service, with one listing of the service's containers. */
@@ -259,16 +264,10 @@ export class FleetStore {
       return;
     }
     if (this.closed) return;
-    if (generation !== this.generation) {
-      for (const uri of uris) this.fetches.add(uri); // begun before a resync: maybe older than it; ask again
-      return;
-    }
     // Only the ones asked for: another container of the service may have a newer answer on its way.
     const wanted = new Set(uris);
     for (const object of listed) {
-      const uri = object.resource_uri;
-      if (!wanted.delete(uri) || this.deleted.has(uri)) continue;
-      if (!this.isExpired(object)) this.put('container', object);
+      if (wanted.delete(object.resource_uri)) this.accept('container', object.resource_uri, object, generation);
     }
     // Not under that service any more (or gone): each on its own, where a 404 removes it.
     await Promise.all([...wanted].map((uri) => this.refetch(uri)));
