@@ -143,7 +143,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   };
 
   const context = (): MonitorContextValue => ({
-    client, store, keymap, theme, readonly: options.readonly, mode,
+    client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
     runExec, firstView: options.view, execCommand: options.execCommand,
   });

@@ -12,6 +12,8 @@ export interface MonitorContextValue {
   keymap: Keymap;
   theme: Theme;
   readonly: boolean;
+  /** Ask y/N before stop, redeploy, terminate and docker-upgrade (the config's "confirm"). */
+  confirm: boolean;
   /** "sandbox · simulated cloud", or the API's host. */
   mode: string;
   endpoint: string;

@@ -1,6 +1,6 @@
 // Where the person is: the view, the drill-down path (breadcrumbs), per-view filter and sort, the cursor, the
-// marks. A plain reducer, so that it can be saved across an exec session and tested without a terminal.
-import { useReducer } from 'react';
+// marks. A plain reducer, so that it can be saved across an exec session and tested without a terminal; the
+// monitor's interaction reducer (views/interaction.ts) moves it.
 import type { ViewName } from '../keys/index.js';
 
 export interface Crumb { view: ViewName; parent: string | null; label: string | null }
@@ -58,10 +58,6 @@ export function navReducer(state: NavState, action: NavAction): NavState {
     case 'terminated':
       return { ...state, allTerminated: !state.allTerminated };
   }
-}
-
-export function useNavigation(initial: NavState) {
-  return useReducer(navReducer, initial);
 }
 
 export function currentCrumb(state: NavState): Crumb {

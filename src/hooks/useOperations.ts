@@ -25,7 +25,7 @@ export function useOperations(setStatus: (status: Status | null) => void) {
   useEffect(() => () => {
     mounted.current = false;
   }, []);
-  const say = useCallback((s: Status) => mounted.current && setStatus(s), [setStatus]);
+  const sayNow = useCallback((s: Status) => mounted.current && setStatus(s), [setStatus]);
 
   const one = useCallback(async (op: Operation, object: WireObject, view: ViewName, target?: number): Promise<Mutation<unknown>> => {
     const uri = object.resource_uri;
@@ -40,8 +40,10 @@ export function useOperations(setStatus: (status: Status | null) => void) {
     }
   }, [client]);
 
-  return useCallback(async (op: Operation, objects: WireObject[], view: ViewName, label: string, target?: number) => {
+  /** `skipped`: what the monitor left out and why, said with the result. */
+  return useCallback(async (op: Operation, objects: WireObject[], view: ViewName, label: string, target?: number, skipped = '') => {
     const what = objects.length === 1 ? String(objects[0]!['name'] ?? objects[0]!['nickname'] ?? objects[0]!['action'] ?? '') : `${objects.length} objects`;
+    const say = (s: Status) => sayNow(skipped ? { ...s, text: `${s.text} · skipped ${skipped}` } : s);
     say({ text: `${label} ${what}…`, level: 'progress' });
     const results = await Promise.allSettled(objects.map((o) => one(op, o, view, target)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -82,5 +84,5 @@ export function useOperations(setStatus: (status: Status | null) => void) {
       for await (const frame of logs) line = frame.log.replace(/^Failed: /, '');
       return line;
     }
-  }, [client, store, one, say]);
+  }, [client, store, one, sayNow]);
 }

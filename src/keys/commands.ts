@@ -16,7 +16,7 @@ export interface Command {
   views?: ViewName[];
   /** Changes or destroys something: hidden in read-only mode. */
   mutates?: boolean;
-  /** Destroys something: asks for confirmation first. */
+  /** Can take something down: asks first, naming its targets (y), or for a stack's or cluster's name on terminate. */
   dangerous?: boolean;
   /** The API operation it performs on the selected (or marked) objects. */
   operation?: Operation;
@@ -63,13 +63,13 @@ export const COMMANDS: readonly Command[] = [
   { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: ['service', 'container', 'action'], hint: 'logs' },
   { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: 'shell' },
   { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'start', hint: 'start' },
-  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'stop', hint: 'stop' },
-  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'redeploy', hint: 'redeploy' },
+  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'stop', hint: 'stop' },
+  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'redeploy', hint: 'redeploy' },
   { id: 'op.scale', description: 'Scale (asks for the number)', keys: ['='], scope: 'table', views: ['service', 'nodecluster'], mutates: true, operation: 'scale', hint: 'scale' },
   { id: 'op.deploy', description: 'Deploy the cluster', keys: ['d'], scope: 'table', views: ['nodecluster'], mutates: true, operation: 'deploy', hint: 'deploy' },
-  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: ['node'], mutates: true, operation: 'docker-upgrade', hint: 'upgrade docker' },
+  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: ['node'], mutates: true, dangerous: true, operation: 'docker-upgrade', hint: 'upgrade docker' },
   { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: ['node'], mutates: true, operation: 'health-check', hint: 'health-check' },
-  { id: 'op.terminate', description: 'Terminate (asks first)', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: 'terminate' },
+  { id: 'op.terminate', description: 'Terminate', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: 'terminate' },
   { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: ['action'], mutates: true, operation: 'cancel', hint: 'cancel' },
   { id: 'op.retry', description: 'Retry the action', keys: ['r'], scope: 'table', views: ['action'], mutates: true, operation: 'retry', hint: 'retry' },
   // Log panes

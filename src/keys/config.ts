@@ -1,5 +1,5 @@
 // The user's configuration file, $XDG_CONFIG_HOME/dctop/config.json (fallback ~/.config/dctop/config.json):
-// key remapping, theme, first view, read-only mode. Every mistake is a ConfigError with one clear line that names
+// key remapping, theme, first view, read-only mode, confirmations. Every mistake is a ConfigError with one clear line that names
 // the file and the field, so that a typo never silently falls back to a default.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -13,6 +13,8 @@ export interface MonitorConfig {
   /** The first view; null: the default one. */
   view: ViewName | null;
   readonly: boolean;
+  /** Ask "y/N" before stop, redeploy, terminate and docker-upgrade (typing a stack's or cluster's name always stays). */
+  confirm: boolean;
   /** The file it came from; null when there is none. */
   path: string | null;
 }
@@ -21,7 +23,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const FIELDS = ['keys', 'theme', 'view', 'readonly'] as const;
+const FIELDS = ['keys', 'theme', 'view', 'readonly', 'confirm'] as const;
 const THEMES = ['dark', 'light'] as const;
 const VIEWS: readonly ViewName[] = ['nodecluster', 'node', 'stack', 'service', 'container', 'action', 'events'];
 const VIEW_ALIASES: Readonly<Record<string, ViewName>> = {
@@ -115,6 +117,10 @@ export function validateConfig(raw: unknown, path: string, home: string = homedi
     if (typeof raw.readonly !== 'boolean') fail('readonly', `expected true or false, got ${describeValue(raw.readonly)}`);
     config.readonly = raw.readonly as boolean;
   }
+  if (Object.hasOwn(raw, 'confirm')) {
+    if (typeof raw.confirm !== 'boolean') fail('confirm', `expected true or false, got ${describeValue(raw.confirm)}`);
+    config.confirm = raw.confirm as boolean;
+  }
 
   if (Object.hasOwn(raw, 'keys')) config.keys = validateKeys(raw.keys, fail);
 
@@ -155,7 +161,7 @@ function validateKeys(raw: unknown, fail: Fail): Record<string, string[]> {
       if (problem) return fail(at, problem);
       if (key === 'ctrl+c') return fail(at, `'ctrl+c' cannot be bound: it always quits`);
       if (command.dangerous && isCtrlChord(key)) {
-        return fail(at, `${quote(key)} is a ctrl-chord, and ${id} destroys things: bind it to a plain key `
+        return fail(at, `${quote(key)} is a ctrl-chord, and ${id} can take things down: bind it to a plain key `
           + `(ctrl-chords are easy to hit by accident, e.g. when a tmux prefix goes astray)`);
       }
       if (!names.includes(key)) names.push(key);
@@ -241,7 +247,7 @@ function describeScope(c: Command): string {
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────
 
 function defaults(): MonitorConfig {
-  return { keys: {}, theme: 'dark', view: null, readonly: false, path: null };
+  return { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, path: null };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,3 @@
 export { COMMANDS, findCommand, type Command, type Scope, type ViewName } from './commands.js';
-export { keyName, Keymap, type KeyPress } from './keymap.js';
+export { keyName, Keymap, splitKeys, type KeyPress } from './keymap.js';
 export * from './config.js';

@@ -28,20 +28,48 @@ export function keyName(input: string, key: KeyPress): string {
   return input;
 }
 
+/** Control characters that stand for a named key when they come inside a longer string. */
+const CONTROL_KEYS: Record<string, KeyPress> = {
+  '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\u007f': { backspace: true }, '\b': { backspace: true },
+};
+
+/**
+ * One key press per key. Keys typed quickly, pasted, repeated or sent by a macro arrive in one read, and Ink hands
+ * a run of them over as one string ("5x", "jjjjj", "\tj"): each must be handled on its own, after the one before it.
+ * Ink already splits escape sequences (arrows) from the text around them; a string with an escape is one key.
+ */
+export function splitKeys(input: string, key: KeyPress): Array<{ input: string; key: KeyPress }> {
+  if (input.length <= 1 || input.includes('\u001b') || key.ctrl || key.meta) return [{ input, key }];
+  const out: Array<{ input: string; key: KeyPress }> = [];
+  for (const ch of input) {
+    const code = ch.codePointAt(0)!;
+    if (CONTROL_KEYS[ch]) out.push({ input: '', key: CONTROL_KEYS[ch]! });
+    else if (code < 0x20) out.push({ input: String.fromCharCode(code + 96), key: { ctrl: true } }); // ctrl+w is \u0017
+    else out.push({ input: ch, key: { shift: ch !== ch.toLowerCase() } });
+  }
+  return out;
+}
+
 export class Keymap {
   private readonly commands: Command[];
+  /** What read-only mode took away, so that pressing one of its keys can say so. */
+  private readonly disabledCommands: Command[];
 
   /** `overrides`: command id → keys that replace its defaults. `readonly`: commands that change things are gone. */
   constructor(overrides: Record<string, string[]> = {}, readonly readonly = false) {
-    this.commands = COMMANDS
-      .filter((c) => !(readonly && c.mutates))
-      .map((c) => (overrides[c.id] ? { ...c, keys: overrides[c.id]! } : c));
+    const all = COMMANDS.map((c) => (overrides[c.id] ? { ...c, keys: overrides[c.id]! } : c));
+    this.commands = all.filter((c) => !(readonly && c.mutates));
+    this.disabledCommands = all.filter((c) => readonly && c.mutates);
   }
 
   /** The command a key means in a scope (the focused pane's scope first, then global) and view. */
   match(name: string, scope: Scope, view: ViewName | null): Command | undefined {
-    const applies = (c: Command) => c.keys.includes(name) && (!c.views || (view !== null && c.views.includes(view)));
-    return this.commands.find((c) => c.scope === scope && applies(c)) ?? this.commands.find((c) => c.scope === 'global' && applies(c));
+    return matchIn(this.commands, name, scope, view);
+  }
+
+  /** The command read-only mode disabled that this key would mean here, if any. */
+  disabled(name: string, scope: Scope, view: ViewName | null): Command | undefined {
+    return matchIn(this.disabledCommands, name, scope, view);
   }
 
   has(id: string): boolean {
@@ -60,4 +88,9 @@ export class Keymap {
   all(): readonly Command[] {
     return this.commands;
   }
+}
+
+function matchIn(commands: readonly Command[], name: string, scope: Scope, view: ViewName | null): Command | undefined {
+  const applies = (c: Command) => c.keys.includes(name) && (!c.views || (view !== null && c.views.includes(view)));
+  return commands.find((c) => c.scope === scope && applies(c)) ?? commands.find((c) => c.scope === 'global' && applies(c));
 }

@@ -1,7 +1,8 @@
 // One log pane: a window on its buffer, following the end unless scrolled up, with optional wrap, timestamps,
 // search highlighting, and sources coloured for service logs.
 import { Text } from 'ink';
-import type { LogPane } from '../hooks/useLogPanes.js';
+import type { LogLine, PaneData } from '../hooks/useLogPanes.js';
+import type { PaneState } from './interaction.js';
 import { matcher } from './rows.js';
 import { sanitize, truncate } from './text.js';
 import type { Theme } from '../theme.js';
@@ -18,9 +19,9 @@ function sourceColor(source: string, theme: Theme): string | undefined {
 interface VisualLine { text: string; stream: 'stdout' | 'stderr'; source: string | undefined; index: number }
 
 /** The lines as displayed (wrapped or not), after the search filter is NOT applied: search highlights. */
-export function visualLines(pane: LogPane, width: number): VisualLine[] {
+export function visualLines(lines: readonly LogLine[], pane: Pick<PaneState, 'timestamps' | 'wrap'>, width: number): VisualLine[] {
   const out: VisualLine[] = [];
-  pane.lines.forEach((line, index) => {
+  lines.forEach((line, index) => {
     const stamp = pane.timestamps ? `${new Date(line.time).toISOString().slice(11, 19)} ` : '';
     const source = line.source ? `${line.source} │ ` : '';
     const text = `${stamp}${source}${sanitize(line.text)}`;
@@ -30,15 +31,19 @@ export function visualLines(pane: LogPane, width: number): VisualLine[] {
   return out;
 }
 
-export function LogPaneView({ pane, width, height, focused, theme }: { pane: LogPane; width: number; height: number; focused: boolean; theme: Theme }) {
+export const NO_DATA: PaneData = { lines: [], dropped: 0, ended: null };
+
+export function LogPaneView({ pane, data, width, height, focused, theme }: {
+  pane: PaneState; data: PaneData; width: number; height: number; focused: boolean; theme: Theme;
+}) {
   const body = Math.max(1, height - 1);
-  const lines = visualLines(pane, width);
+  const lines = visualLines(data.lines, pane, width);
   const end = Math.max(0, lines.length - pane.offset);
   const visible = lines.slice(Math.max(0, end - body), end);
   const match = matcher(pane.search);
   const flags = [pane.follow && pane.offset === 0 ? 'follow' : `paused ${pane.offset}↑`, pane.wrap ? 'wrap' : '', pane.timestamps ? 'time' : '',
     pane.search ? `/${pane.search}/` : '', `tail ${pane.tail}`].filter(Boolean).join(' · ');
-  const title = ` ${focused ? '▌' : ' '}logs ${pane.title} (${pane.lines.length}) · ${flags}`;
+  const title = ` ${focused ? '▌' : ' '}logs ${pane.title} (${data.lines.length}) · ${flags}`;
   return (
     <>
       <Text wrap="truncate" bold={focused} inverse={focused} color={focused ? theme.fg.accent : theme.fg.muted}>{truncate(title, width).padEnd(width)}</Text>
@@ -51,8 +56,8 @@ export function LogPaneView({ pane, width, height, focused, theme }: { pane: Log
           </Text>
         );
       })}
-      {pane.ended && visible.length < body ? <Text wrap="truncate" color={theme.fg.warning}>{truncate(`— ${pane.ended} —`, width)}</Text> : null}
-      {Array.from({ length: Math.max(0, body - visible.length - (pane.ended && visible.length < body ? 1 : 0)) }, (_, i) => <Text key={`p${i}`}> </Text>)}
+      {data.ended && visible.length < body ? <Text wrap="truncate" color={theme.fg.warning}>{truncate(`— ${data.ended} —`, width)}</Text> : null}
+      {Array.from({ length: Math.max(0, body - visible.length - (data.ended && visible.length < body ? 1 : 0)) }, (_, i) => <Text key={`p${i}`}> </Text>)}
     </>
   );
 }

@@ -79,6 +79,13 @@ async function onlyContainer(term: Terminal, name: string): Promise<void> {
   await term.waitFor(/containers \(1\)/);
 }
 
+/** The table's rows by name, top to bottom (the gutter is › for the cursor, ◆ for a mark). */
+function rowNames(screen: string): string[] {
+  const lines = screen.split('\n');
+  const header = lines.findIndex((l) => /^ NAME /.test(l));
+  return lines.slice(header + 1).filter((l) => /^[›◆ ] \S/.test(l)).map((l) => l.slice(2).split(/\s+/)[0]!);
+}
+
 /** A lone Esc is held back a moment by Ink (it may start a sequence): let it through before the next key. */
 async function escape(term: Terminal): Promise<void> {
   await term.send('Escape');
@@ -127,6 +134,9 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     await onlyContainer(term, 'hello-world-1');
     const c = await findOne(t, '/api/app/v1/container/?name=hello-world-1');
     await term.send('x');
+    await term.waitFor(/Stop container hello-world-1\? y\/N/);
+    expect((await get(c.resource_uri)).state).toBe('Running');
+    await term.type('y');
     await eventually(async () => (await get(c.resource_uri)).state === 'Stopped', 10000, 'stopped on the server');
     await term.waitFor(/hello-world-1\s+◼ Stopped/);
     await term.waitFor(/Stop hello-world-1: 1\/1 done/);
@@ -154,16 +164,55 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     const term = await monitor('--view', 'containers');
     await onlyContainer(term, 'kibana-1');
     await term.send('D');
-    await term.waitFor(/Terminate kibana-1\? \(y\/N\)/);
+    await term.waitFor(/Terminate container kibana-1\? y\/N/);
     await term.type('n');
-    await term.send('Enter');
     await term.waitFor(/Terminate canceled/);
     const c = await findOne(t, '/api/app/v1/container/?name=kibana-1');
     expect((await get(c.resource_uri)).state).toBe('Running');
     await term.send('D');
+    await term.waitFor(/Terminate container kibana-1\? y\/N/);
+    await term.send('Enter'); // any key but y cancels
+    await term.waitFor(/Terminate canceled \('enter' is not y\)/);
+    expect((await get(c.resource_uri)).state).toBe('Running');
+    await term.send('D');
+    await term.waitFor(/Terminate container kibana-1\? y\/N/);
     await term.type('y');
-    await term.send('Enter');
     await eventually(async () => ['Terminating', 'Terminated'].includes((await get(c.resource_uri)).state), 10000);
+  });
+
+  it('keys that arrive in one read act one after another, on what each one left on screen', async () => {
+    const term = await monitor();
+    await term.waitFor(/› web\s+▶ Running/);
+    await term.type('5x'); // one write: containers, then stop what is selected there
+    await term.waitFor(/Stop container db-1\? y\/N/);
+    await term.type('n');
+    await term.waitFor(/Stop canceled/);
+    expect((await findOne(t, '/api/app/v1/service/?name=web')).state).toBe('Running');
+    const names = rowNames(await term.screen());
+    await term.type('jjjjj');
+    await term.waitFor(new RegExp(`› ${names[5]}\\s`));
+    await term.type('3i');
+    await term.waitFor(/inspect shop ·/);
+    await escape(term);
+    await term.type('5l');
+    await term.waitFor(/▌logs container db-1 \(\d{2,}\) · follow/, 10000);
+    await term.type('kkk');
+    await term.waitFor(/▌logs container db-1 \(\d+\) · paused 3↑/);
+    await term.type('\tj'); // Tab to the table, then down one there
+    await term.waitFor(new RegExp(`› ${names[1]}\\s`));
+    expect(await term.screen()).toMatch(/ {2}logs container db-1 \(\d+\) · paused 3↑/);
+  });
+
+  it('a y typed together with the key that asks does not answer the question', async () => {
+    const term = await monitor('--view', 'containers');
+    await onlyContainer(term, 'cache-1');
+    await term.type('xy');
+    await term.waitFor(/'y' arrived before the question showed/);
+    await term.waitFor(/Stop container cache-1\? y\/N/);
+    const c = await findOne(t, '/api/app/v1/container/?name=cache-1');
+    expect((await get(c.resource_uri)).state).toBe('Running');
+    await escape(term);
+    await term.waitFor(/Stop canceled/);
   });
 
   it('read-only mode offers no operation', async () => {
@@ -173,9 +222,11 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     expect(screen).not.toMatch(/x stop|D terminate/);
     const running = (await t.api('GET', '/api/app/v1/container/?state=Running&limit=1')).body.objects[0];
     await term.send('x');
+    await term.waitFor(/read-only: stop is disabled/);
     await term.send('D');
+    await term.waitFor(/read-only: terminate is disabled/);
     expect((await get(running.resource_uri)).state).toBe('Running');
-    expect(await term.screen()).not.toMatch(/\(y\/N\)/);
+    expect(await term.screen()).not.toMatch(/y\/N/);
     await term.send('?');
     await term.waitFor(/help · j\/k scroll/);
     expect(await term.screen()).not.toMatch(/Terminate/);

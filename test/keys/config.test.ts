@@ -51,7 +51,7 @@ async function loadError(content: string | object, field?: string): Promise<stri
   return message.slice(file.length + 2);
 }
 
-const DEFAULTS = { keys: {}, theme: 'dark', view: null, readonly: false, path: null };
+const DEFAULTS = { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, path: null };
 
 describe('configPath', () => {
   it('uses $XDG_CONFIG_HOME when it is set', () => {
@@ -93,19 +93,21 @@ describe('loadConfig: valid files', () => {
       theme: 'light',
       view: 'container',
       readonly: true,
-      keys: { 'op.stop': ['K', 'ctrl+s'], 'logs.follow': 'F', 'pane.next': ['tab', 'ctrl+n'], 'op.terminate': 'backspace' },
+      confirm: false,
+      keys: { 'op.start': ['K', 'ctrl+s'], 'logs.follow': 'F', 'pane.next': ['tab', 'ctrl+n'], 'op.terminate': 'backspace' },
     });
     const config = await loadConfig(env, home);
     expect(config).toEqual({
       theme: 'light',
       view: 'container',
       readonly: true,
-      keys: { 'op.stop': ['K', 'ctrl+s'], 'logs.follow': ['F'], 'pane.next': ['tab', 'ctrl+n'], 'op.terminate': ['backspace'] },
+      confirm: false,
+      keys: { 'op.start': ['K', 'ctrl+s'], 'logs.follow': ['F'], 'pane.next': ['tab', 'ctrl+n'], 'op.terminate': ['backspace'] },
       path: file,
     });
     // It is what a Keymap takes.
     const keymap = new Keymap(config.keys, false);
-    expect(keymap.match('K', 'table', 'service')?.id).toBe('op.stop');
+    expect(keymap.match('K', 'table', 'service')?.id).toBe('op.start');
     expect(keymap.match('F', 'logs', null)?.id).toBe('logs.follow');
   });
 
@@ -204,8 +206,8 @@ describe('loadConfig: errors', () => {
   });
 
   it('unknown top-level field, with a suggestion', async () => {
-    expect(await loadError({ thme: 'dark' }, 'thme')).toBe('thme: unknown field (did you mean theme?) (the fields are keys, theme, view, readonly)');
-    expect(await loadError({ colors: {} }, 'colors')).toBe('colors: unknown field (the fields are keys, theme, view, readonly)');
+    expect(await loadError({ thme: 'dark' }, 'thme')).toBe('thme: unknown field (did you mean theme?) (the fields are keys, theme, view, readonly, confirm)');
+    expect(await loadError({ colors: {} }, 'colors')).toBe('colors: unknown field (the fields are keys, theme, view, readonly, confirm)');
     expect(await loadError({ readOnly: true })).toContain('(did you mean readonly?)');
   });
 
@@ -225,6 +227,7 @@ describe('loadConfig: errors', () => {
   it('readonly', async () => {
     expect(await loadError({ readonly: 'yes' }, 'readonly')).toBe("readonly: expected true or false, got 'yes'");
     expect(await loadError({ readonly: 1 }, 'readonly')).toBe('readonly: expected true or false, got number 1');
+    expect(await loadError({ confirm: 'no' }, 'confirm')).toBe("confirm: expected true or false, got 'no'");
   });
 
   it('keys is not an object', async () => {
@@ -276,10 +279,11 @@ describe('loadConfig: errors', () => {
 
   it('a destructive command may not be on a ctrl-chord, and the message says why', async () => {
     const message = await loadError({ keys: { 'op.terminate': 'ctrl+d' } }, 'keys.op.terminate');
-    expect(message).toBe("keys.op.terminate: 'ctrl+d' is a ctrl-chord, and op.terminate destroys things: bind it to a plain key "
+    expect(message).toBe("keys.op.terminate: 'ctrl+d' is a ctrl-chord, and op.terminate can take things down: bind it to a plain key "
       + '(ctrl-chords are easy to hit by accident, e.g. when a tmux prefix goes astray)');
-    // Non-destructive commands may.
-    expect((await load({ keys: { 'op.stop': 'ctrl+k' } })).keys['op.stop']).toEqual(['ctrl+k']);
+    // So may none of the others that ask first (stop among them); commands that do not may.
+    expect(await loadError({ keys: { 'op.stop': 'ctrl+k' } }, 'keys.op.stop')).toMatch(/op\.stop can take things down/);
+    expect((await load({ keys: { 'op.start': 'ctrl+k' } })).keys['op.start']).toEqual(['ctrl+k']);
   });
 
   it('a conflict with another command\'s default key in the same scope names both', async () => {

@@ -1,7 +1,6 @@
 // The monitor's views with ink-testing-library, on a real store fed by a real server (no mocks of either).
 import { render, cleanup } from 'ink-testing-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DockerCloudClient } from '../../src/api/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MonitorContext, type MonitorContextValue } from '../../src/hooks/context.js';
 import { Keymap } from '../../src/keys/index.js';
 import { FleetStore } from '../../src/store/index.js';
@@ -9,33 +8,20 @@ import { App } from '../../src/views/App.js';
 import { sanitize } from '../../src/views/text.js';
 import { themeFor } from '../../src/theme.js';
 import { clientFor } from '../helpers/client.js';
+import { fleetPerFile, renderApp, type LiveFleet } from '../helpers/monitor.js';
 import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
 
+const fleetOf = fleetPerFile();
+let fleet: LiveFleet;
 let t: TestServer;
-let client: DockerCloudClient;
-let store: FleetStore;
-beforeAll(async () => {
-  t = await startTestServer({ fleet: 'demo' });
-  client = await clientFor(t);
-  store = new FleetStore(client, { maxFps: 50 });
-  await store.start();
+beforeAll(() => {
+  fleet = fleetOf();
+  t = fleet.t;
 });
-afterAll(async () => {
-  store.close();
-  await client.close();
-  await t.close();
-});
-afterEach(() => cleanup());
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
-function app(readonly = false) {
-  const value: MonitorContextValue = {
-    client, store, keymap: new Keymap({}, readonly), theme: themeFor('dark', false), readonly, mode: 'test', endpoint: t.url,
-    namespace: 'alice', warnings: [], runExec: async () => 'not in tests', firstView: 'service', execCommand: 'sh',
-  };
-  return render(<MonitorContext.Provider value={value}><App /></MonitorContext.Provider>);
-}
+const app = (readonly = false) => renderApp(fleet, { readonly });
 
 describe('the App view', () => {
   it('fits the frame in the terminal and truncates every line to its width', async () => {
@@ -101,10 +87,10 @@ describe('the App view', () => {
     stdin.write('3');
     await eventually(() => /stacks \(4\)/.test(lastFrame() ?? ''), 5000, 'the stacks view');
     stdin.write('D');
-    await eventually(() => /Terminate stack 'shop'\? type its name to confirm:/.test(lastFrame() ?? ''), 5000, 'the question');
+    await eventually(() => /Terminate stack shop\? type its name to confirm:/.test(lastFrame() ?? ''), 5000, 'the question');
     stdin.write('shoq\r');
     await tick();
-    expect(lastFrame()).toMatch(/Terminate canceled/);
+    expect(lastFrame()).toMatch(/Terminate canceled \('shoq' is not 'shop'\)/);
     const shop = (await t.api('GET', '/api/app/v1/stack/?name=shop')).body.objects[0];
     expect(shop.state).not.toMatch(/Terminat/);
   });
@@ -133,7 +119,7 @@ describe('the App on an idle fleet', () => {
     try {
       await idleStore.start();
       const value: MonitorContextValue = {
-        client: idleClient, store: idleStore, keymap: new Keymap({}, false), theme: themeFor('dark', false), readonly: false,
+        client: idleClient, store: idleStore, keymap: new Keymap({}, false), theme: themeFor('dark', false), readonly: false, confirm: true,
         mode: 'test', endpoint: idle.url, namespace: 'alice', warnings: [], runExec: async () => 'not in tests',
         firstView: 'service', execCommand: 'sh',
       };

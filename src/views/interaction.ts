@@ -1,0 +1,528 @@
+// The monitor's interaction state (view, selection, cursor, marks, focus, prompts, overlays, panes) and the one
+// reducer every key goes through. Each key is applied to the state the key before it left, however many keys
+// arrive in one read, and an operation takes its targets from that state when its key is handled: never from an
+// earlier frame. Keys go to the first layer that takes them: prompt > dialog > focused pane > table > global.
+import { allows, KINDS, type Operation, type WireObject } from '../domain/index.js';
+import type { Status } from '../hooks/useOperations.js';
+import { currentCrumb, navReducer, type NavAction, type NavState } from '../hooks/useNavigation.js';
+import { keyName, type Command, type Keymap, type KeyPress, type ViewName } from '../keys/index.js';
+import { nextSortColumn } from './columns.js';
+import type { Layout } from './layout.js';
+import type { Row } from './rows.js';
+import { matcher } from './rows.js';
+
+export type Prompt =
+  | { kind: 'command'; text: string }
+  | { kind: 'filter'; text: string }
+  | { kind: 'logsearch'; text: string; pane: number }
+  | { kind: 'scale'; text: string; request: Request }
+  | {
+    kind: 'confirm'; text: string; request: Request;
+    /** What to type: null for a single y; a stack's or cluster's name (or their count) for terminate. */
+    typeName: string | null;
+    /** Set once the question has been on screen: keys that were typed before it cannot answer it. */
+    shown: boolean;
+  };
+
+/** An operation about to be asked of the server: on these objects, seen in this view. */
+export interface Request {
+  op: Operation;
+  /** "Stop", "Redeploy", … */
+  label: string;
+  view: ViewName;
+  objects: WireObject[];
+  /** The objects were the marked rows (not just the selected one). */
+  marked: boolean;
+  /** What was left out and why ("db (Stopped)"), said with the result. */
+  skipped: string[];
+}
+
+export interface PaneState {
+  id: number;
+  uri: string;
+  title: string;
+  follow: boolean;
+  wrap: boolean;
+  timestamps: boolean;
+  search: string;
+  /** Lines from the bottom the view is scrolled up by (0 with follow). */
+  offset: number;
+  tail: number;
+}
+
+export interface Overlay { kind: 'help' | 'inspect'; uri?: string; offset: number }
+
+export interface UiState {
+  nav: NavState;
+  prompt: Prompt | null;
+  overlay: Overlay | null;
+  panes: PaneState[];
+  /** The focused pane's id; 0: the table. */
+  focus: number;
+  zoomed: boolean;
+  /** Log panes beside the table instead of below it. */
+  beside: boolean;
+  logShare: number;
+  nextPaneId: number;
+}
+
+/** What a key asks the outside world to do, in order, after the state moved. */
+export type Effect =
+  | { type: 'status'; status: Status | null }
+  | { type: 'operate'; request: Request; target?: number }
+  | { type: 'logs.open'; pane: PaneState }
+  | { type: 'logs.close'; id: number }
+  | { type: 'logs.clear'; id: number }
+  | { type: 'logs.reopen'; pane: PaneState }
+  | { type: 'logs.save'; pane: PaneState }
+  | { type: 'exec'; uri: string }
+  | { type: 'namespace'; namespace: string }
+  | { type: 'exit' };
+
+/** What the reducer may look at besides the state: all of it as on the screen now. */
+export interface KeyEnv {
+  keymap: Keymap;
+  readonly: boolean;
+  /** Ask y/N before the dangerous operations (the config's "confirm"). */
+  confirm: boolean;
+  /** The rows a navigation state shows, from the snapshot on screen. */
+  rows(nav: NavState): readonly Row[];
+  layout(ui: UiState): Layout;
+  /** Column widths of the current view's table at this layout (sorting skips dropped columns). */
+  widths(ui: UiState): readonly number[];
+  /** How many lines the help or inspect overlay has. */
+  overlayLength(ui: UiState): number;
+  /** The lines of a pane as displayed (wrapped at its width). */
+  paneLines(pane: PaneState, ui: UiState): readonly { text: string }[];
+}
+
+export interface KeyResult { ui: UiState; effects: Effect[] }
+
+export const VIEW_ALIASES: Record<string, ViewName> = {
+  clusters: 'nodecluster', cluster: 'nodecluster', nodecluster: 'nodecluster', nc: 'nodecluster',
+  nodes: 'node', node: 'node', no: 'node',
+  stacks: 'stack', stack: 'stack', st: 'stack',
+  services: 'service', service: 'service', svc: 'service',
+  containers: 'container', container: 'container', ctr: 'container', co: 'container',
+  actions: 'action', action: 'action', ac: 'action',
+  events: 'events', ev: 'events',
+};
+const COMMAND_WORDS = [...Object.keys(VIEW_ALIASES), 'ns', 'help', 'quit', 'q'];
+const DRILL: Partial<Record<ViewName, ViewName>> = { nodecluster: 'node', node: 'container', stack: 'service', service: 'container' };
+const NOUNS: Record<ViewName, [string, string]> = {
+  nodecluster: ['node cluster', 'node clusters'], node: ['node', 'nodes'], stack: ['stack', 'stacks'],
+  service: ['service', 'services'], container: ['container', 'containers'], action: ['action', 'actions'], events: ['event', 'events'],
+};
+/** How many names a question or a status line lists before "and N more". */
+const NAMES_SHOWN = 5;
+
+export function initialUi(nav: NavState): UiState {
+  return { nav, prompt: null, overlay: null, panes: [], focus: 0, zoomed: false, beside: false, logShare: 0.5, nextPaneId: 1 };
+}
+
+/** The row under the cursor: the selected object while it is still listed, else the row at the cursor's place. */
+export function cursorIn(rows: readonly Row[], nav: NavState): number {
+  let cursor = nav.selected ? rows.findIndex((r) => r.uri === nav.selected) : nav.cursor;
+  if (cursor < 0) cursor = Math.min(nav.cursor, rows.length - 1);
+  return Math.max(0, Math.min(cursor, rows.length - 1));
+}
+
+export function focusedPane(ui: UiState): PaneState | undefined {
+  return ui.focus ? ui.panes.find((p) => p.id === ui.focus) : undefined;
+}
+
+/** A short name for an object in questions and status lines. */
+export function objectName(o: WireObject): string {
+  return String(o['name'] ?? o['nickname'] ?? o['action'] ?? o['uuid'] ?? o.resource_uri);
+}
+
+/** "container web-1", or "3 marked services: web, api, db". */
+export function describeTargets(objects: readonly WireObject[], view: ViewName, marked: boolean): string {
+  const [one, many] = NOUNS[view];
+  if (objects.length === 1 && !marked) return `${one} ${objectName(objects[0]!)}`;
+  const names = objects.slice(0, NAMES_SHOWN).map(objectName).join(', ');
+  const more = objects.length > NAMES_SHOWN ? ` and ${objects.length - NAMES_SHOWN} more` : '';
+  return `${objects.length} marked ${objects.length === 1 ? one : many}: ${names}${more}`;
+}
+
+/** Only what the object's state allows is attempted (the server refuses the rest anyway). */
+export function opAllowed(object: WireObject, op: Operation, view: ViewName): boolean {
+  if (view === 'events') return false;
+  const spec = KINDS[view];
+  const state = String(object['state'] ?? '');
+  if (op === 'scale' && view === 'nodecluster') return allows(spec.operations, 'update', state);
+  if (op === 'cancel' && view === 'action') return object['can_be_canceled'] === true;
+  if (op === 'retry' && view === 'action') return object['can_be_retried'] === true && allows(spec.operations, 'retry', state);
+  return allows(spec.operations, op, state);
+}
+
+interface Press { input: string; name: string; ctrl: boolean }
+
+/** One key press: the next state, and what to do. */
+export function reduceKey(ui: UiState, input: string, key: KeyPress, env: KeyEnv): KeyResult {
+  const press: Press = { input, name: keyName(input, key), ctrl: !!key.ctrl || !!key.meta };
+  const effects: Effect[] = [];
+  const step = new Step(ui, env, effects);
+  if (press.name === 'ctrl+c') step.emit({ type: 'exit' });
+  else for (const layer of LAYERS) if (layer(step, press)) break;
+  return { ui: step.ui, effects };
+}
+
+/** A layer takes the key (true) or lets the next one have it (false). */
+type Layer = (step: Step, press: Press) => boolean;
+
+/** The state being moved by one key, and the effects it asked for. */
+class Step {
+  constructor(public ui: UiState, readonly env: KeyEnv, private readonly effects: Effect[]) {}
+
+  set(patch: Partial<UiState>): true {
+    this.ui = { ...this.ui, ...patch };
+    return true;
+  }
+  nav(action: NavAction): true {
+    return this.set({ nav: navReducer(this.ui.nav, action) });
+  }
+  emit(effect: Effect): true {
+    this.effects.push(effect);
+    return true;
+  }
+  say(text: string, level: Status['level'] = 'info'): true {
+    return this.emit({ type: 'status', status: { text, level } });
+  }
+  get view(): ViewName {
+    return currentCrumb(this.ui.nav).view;
+  }
+  rows(): readonly Row[] {
+    return this.env.rows(this.ui.nav);
+  }
+  selected(): Row | undefined {
+    const rows = this.rows();
+    return rows[cursorIn(rows, this.ui.nav)];
+  }
+  moveTo(index: number): true {
+    const rows = this.rows();
+    const i = Math.max(0, Math.min(index, rows.length - 1));
+    return this.nav({ type: 'move', to: i, uri: rows[i]?.uri ?? null });
+  }
+  updatePane(id: number, patch: Partial<PaneState>): true {
+    return this.set({ panes: this.ui.panes.map((p) => (p.id === id ? { ...p, ...patch } : p)) });
+  }
+  /** The command a key means where the focus is, and, in read-only mode, the one it would have meant. */
+  command(name: string): Command | undefined {
+    const pane = focusedPane(this.ui);
+    return this.env.keymap.match(name, pane ? 'logs' : 'table', pane ? null : this.view);
+  }
+  disabledCommand(name: string): Command | undefined {
+    const pane = focusedPane(this.ui);
+    return this.env.keymap.disabled(name, pane ? 'logs' : 'table', pane ? null : this.view);
+  }
+}
+
+// ── prompt: the command line, filters, scale, confirmations ─────────────────────────────────────────
+
+const promptLayer: Layer = (step, press) => {
+  const prompt = step.ui.prompt;
+  if (!prompt) return false;
+  if (prompt.kind === 'confirm' && !prompt.typeName) return answerQuestion(step, prompt, press);
+  if (prompt.kind === 'confirm' && !prompt.shown && press.name !== 'esc') {
+    return step.say(`'${press.name}' arrived before the question showed: type the name to confirm`, 'error');
+  }
+  const { name, input } = press;
+  if (name === 'esc') {
+    if (prompt.kind === 'confirm' || prompt.kind === 'scale') step.say(`${prompt.request.label} canceled`);
+    return step.set({ prompt: null });
+  }
+  if (name === 'enter') {
+    step.set({ prompt: null });
+    return submit(step, prompt);
+  }
+  if (name === 'tab' && prompt.kind === 'command') {
+    const candidates = COMMAND_WORDS.filter((w) => w.startsWith(prompt.text));
+    if (candidates.length === 1) return step.set({ prompt: { ...prompt, text: `${candidates[0]} ` } });
+    if (candidates.length > 1) return step.say(candidates.join(' '));
+    return true;
+  }
+  let text = prompt.text;
+  if (name === 'backspace') text = text.slice(0, -1);
+  else if (!press.ctrl && input && !/[\u0000-\u001f\u007f]/.test(input)) text += input;
+  else return true;
+  step.set({ prompt: { ...prompt, text } });
+  if (prompt.kind === 'filter') step.nav({ type: 'filter', filter: text }); // filter as you type
+  return true;
+};
+
+/** A y/N question: y goes ahead, any other key cancels and says so. */
+function answerQuestion(step: Step, prompt: Extract<Prompt, { kind: 'confirm' }>, press: Press): true {
+  const { request } = prompt;
+  if (!prompt.shown) {
+    // A key typed ahead (a paste, a macro, keys in one read) never answers a question its typist had not seen.
+    return step.say(`'${press.name}' arrived before the question showed: press y to ${request.label.toLowerCase()}, any other key cancels`, 'error');
+  }
+  step.set({ prompt: null });
+  if (press.input === 'y' || press.input === 'Y') return go(step, request);
+  const why = press.name === 'esc' || press.input === 'n' || press.input === 'N' ? '' : ` ('${press.name}' is not y)`;
+  return step.say(`${request.label} canceled${why}`);
+}
+
+function submit(step: Step, prompt: Prompt): true {
+  switch (prompt.kind) {
+    case 'filter':
+      return step.nav({ type: 'filter', filter: prompt.text });
+    case 'logsearch':
+      return step.updatePane(prompt.pane, { search: prompt.text });
+    case 'command':
+      return runCommandLine(step, prompt.text);
+    case 'scale': {
+      const n = Number(prompt.text);
+      if (!/^\d+$/.test(prompt.text) || n > 1000) return step.say(`scale: '${prompt.text}' is not a number from 0 to 1000`, 'error');
+      return go(step, { ...prompt.request, label: `Scale to ${n}:` }, n);
+    }
+    case 'confirm': {
+      if (prompt.text === prompt.typeName) return go(step, prompt.request);
+      return step.say(`${prompt.request.label} canceled ('${prompt.text}' is not '${prompt.typeName}')`);
+    }
+  }
+}
+
+function runCommandLine(step: Step, text: string): true {
+  const [word = '', ...rest] = text.trim().split(/\s+/);
+  if (word === 'q' || word === 'quit') return step.emit({ type: 'exit' });
+  if (word === 'help') return step.set({ overlay: { kind: 'help', offset: 0 } });
+  if (word === 'ns') return rest[0] ? step.emit({ type: 'namespace', namespace: rest[0] }) : step.say('usage: :ns <namespace>', 'error');
+  const view = VIEW_ALIASES[word];
+  if (view) return step.nav({ type: 'view', view, filter: rest.join(' ') });
+  if (word) return step.say(`unknown command ':${word}' (try :services, :ctr web, :ns acme, :help)`, 'error');
+  return true;
+}
+
+/** Sends the request, and forgets the marks it used. */
+function go(step: Step, request: Request, target?: number): true {
+  step.emit({ type: 'operate', request, target });
+  return step.nav({ type: 'unmarkAll' });
+}
+
+// ── dialog: help and inspect ────────────────────────────────────────────────────────────────────────
+
+const dialogLayer: Layer = (step, press) => {
+  const overlay = step.ui.overlay;
+  if (!overlay) return false;
+  const id = step.command(press.name)?.id;
+  const page = Math.max(1, step.env.layout(step.ui).tableHeight - 2);
+  if (press.name === 'esc' || id === 'help' || (overlay.kind === 'inspect' && id === 'inspect') || id === 'quit') {
+    return step.set({ overlay: null });
+  }
+  const delta = id ? SCROLL[id]?.(page) : undefined;
+  if (delta !== undefined) {
+    const length = step.env.overlayLength(step.ui);
+    step.set({ overlay: { ...overlay, offset: Math.max(0, Math.min(length - 1, overlay.offset + delta)) } });
+  }
+  return true; // a dialog takes every key
+};
+
+/** Lines a movement command scrolls by, given a page's height (positive: down the list). */
+const SCROLL: Record<string, (page: number) => number> = {
+  down: () => 1, up: () => -1, pagedown: (page) => page, pageup: (page) => -page, top: () => -1e9, bottom: () => 1e9,
+};
+
+// ── the focused log pane ────────────────────────────────────────────────────────────────────────────
+
+const paneLayer: Layer = (step, press) => {
+  const pane = focusedPane(step.ui);
+  if (!pane) return false;
+  const command = step.command(press.name);
+  if (!command) return false;
+  const id = command.id;
+  const layout = step.env.layout(step.ui);
+  const page = Math.max(1, (layout.zoomPane ? layout.main : layout.paneHeight) - 2);
+  const delta = SCROLL[id]?.(page);
+  if (delta !== undefined) {
+    if (id === 'bottom') return step.updatePane(pane.id, { offset: 0, follow: true });
+    // A pane's offset counts up from its last line: scrolling down the list is scrolling towards it.
+    const lines = step.env.paneLines(pane, step.ui).length;
+    const offset = Math.max(0, Math.min(lines - 1, pane.offset - delta));
+    return step.updatePane(pane.id, { offset, follow: offset === 0 });
+  }
+  switch (id) {
+    case 'logs.follow': return step.updatePane(pane.id, { offset: 0, follow: true });
+    case 'logs.wrap': return step.updatePane(pane.id, { wrap: !pane.wrap });
+    case 'logs.timestamps': return step.updatePane(pane.id, { timestamps: !pane.timestamps });
+    case 'filter': return step.set({ prompt: { kind: 'logsearch', text: pane.search, pane: pane.id } });
+    case 'logs.next': return searchPane(step, pane, 1);
+    case 'logs.prev': return searchPane(step, pane, -1);
+    case 'logs.clear':
+      step.updatePane(pane.id, { offset: 0 });
+      return step.emit({ type: 'logs.clear', id: pane.id });
+    case 'logs.more': {
+      const next = { ...pane, tail: pane.tail * 2 };
+      step.updatePane(pane.id, { tail: next.tail });
+      return step.emit({ type: 'logs.reopen', pane: next });
+    }
+    case 'logs.save': return step.emit({ type: 'logs.save', pane });
+    case 'back':
+      if (pane.search) return step.updatePane(pane.id, { search: '' });
+      return closePane(step, pane);
+    case 'logs.close': return closePane(step, pane);
+    default: return false;
+  }
+};
+
+function closePane(step: Step, pane: PaneState): true {
+  step.set({ panes: step.ui.panes.filter((p) => p.id !== pane.id), focus: 0, zoomed: false });
+  return step.emit({ type: 'logs.close', id: pane.id });
+}
+
+function searchPane(step: Step, pane: PaneState, direction: 1 | -1): true {
+  const match = matcher(pane.search);
+  if (!match) return true;
+  const lines = step.env.paneLines(pane, step.ui);
+  const current = lines.length - 1 - pane.offset;
+  for (let i = current + direction; i >= 0 && i < lines.length; i += direction) {
+    if (match(lines[i]!.text)) return step.updatePane(pane.id, { offset: lines.length - 1 - i, follow: false });
+  }
+  return step.say(`no more matches of /${pane.search}/`);
+}
+
+// ── the table ───────────────────────────────────────────────────────────────────────────────────────
+
+const tableLayer: Layer = (step, press) => {
+  if (focusedPane(step.ui)) return false;
+  const command = step.command(press.name);
+  if (!command || command.scope !== 'table') return false;
+  if (command.operation) return requestOperation(step, command);
+  const selected = step.selected();
+  switch (command.id) {
+    case 'sort.next': return step.nav({ type: 'sort', column: nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, 1) });
+    case 'sort.prev': return step.nav({ type: 'sort', column: nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, -1) });
+    case 'sort.reverse': return step.nav({ type: 'sort', column: step.ui.nav.sort.column, reverse: !step.ui.nav.sort.reverse });
+    case 'terminated': return step.nav({ type: 'terminated' });
+    case 'mark': {
+      if (!selected) return step.say('mark: nothing selected', 'error');
+      step.nav({ type: 'mark', uri: selected.uri });
+      return step.moveTo(cursorIn(step.rows(), step.ui.nav) + 1);
+    }
+    case 'drill': {
+      const next = DRILL[step.view];
+      if (!selected || !next) return true;
+      return step.nav({ type: 'drill', view: next, parent: selected.uri, label: objectName(selected.object) });
+    }
+    case 'inspect':
+      if (!selected) return step.say('inspect: nothing selected', 'error');
+      return step.set({ overlay: { kind: 'inspect', uri: selected.uri, offset: 0 } });
+    case 'logs': {
+      if (!selected) return step.say('logs: nothing selected', 'error');
+      const pane: PaneState = {
+        id: step.ui.nextPaneId, uri: selected.uri, title: `${step.view} ${objectName(selected.object)}`,
+        follow: true, wrap: false, timestamps: false, search: '', offset: 0, tail: 300,
+      };
+      step.set({ panes: [...step.ui.panes, pane], focus: pane.id, nextPaneId: pane.id + 1 });
+      return step.emit({ type: 'logs.open', pane });
+    }
+    case 'exec': {
+      if (!selected) return step.say('shell: nothing selected', 'error');
+      const o = selected.object;
+      if (o['state'] !== 'Running') return step.say(`shell: ${objectName(o)} is ${String(o['state'])}, not Running`, 'error');
+      return step.emit({ type: 'exec', uri: selected.uri });
+    }
+    default: return false;
+  }
+};
+
+/** An operation on the marked rows, or on the selected one: what cannot be done is said, dangerous ones ask. */
+function requestOperation(step: Step, command: Command): true {
+  const op = command.operation!;
+  const label = command.description.replace(/ \(.*/, '');
+  const verb = label.toLowerCase();
+  const view = step.view;
+  const rows = step.rows();
+  const marks = step.ui.nav.marks;
+  let targets: WireObject[];
+  if (marks.length) {
+    const marked = new Set(marks);
+    targets = rows.filter((r) => marked.has(r.uri)).map((r) => r.object);
+  } else {
+    const selected = step.selected();
+    targets = selected ? [selected.object] : [];
+  }
+  if (!targets.length) return step.say(`${verb}: ${marks.length ? 'none of the marked objects is shown' : 'nothing selected'}`, 'error');
+  const allowed = targets.filter((o) => opAllowed(o, op, view));
+  const skipped = targets.filter((o) => !allowed.includes(o)).map((o) => `${objectName(o)} (${String(o['state'] ?? 'no state')})`);
+  const hidden = marks.length ? marks.length - targets.length : 0;
+  if (hidden) skipped.push(`${hidden} marked not shown (filtered out or gone)`);
+  if (!allowed.length) {
+    const states = allowedStates(op, view);
+    return step.say(`${verb}: not possible for ${listed(skipped)}${states ? `; ${verb} needs ${states}` : ''}`, 'error');
+  }
+  const request: Request = { op, label, view, objects: allowed, marked: marks.length > 0, skipped };
+  if (op === 'scale') return step.set({ prompt: { kind: 'scale', text: '', request } });
+  if (command.dangerous) {
+    const named = op === 'terminate' && (view === 'stack' || view === 'nodecluster');
+    if (named) {
+      const typeName = allowed.length === 1 ? objectName(allowed[0]!) : String(allowed.length);
+      return step.set({ prompt: { kind: 'confirm', text: '', request, typeName, shown: false } });
+    }
+    if (step.env.confirm) return step.set({ prompt: { kind: 'confirm', text: '', request, typeName: null, shown: false } });
+  }
+  return go(step, request);
+}
+
+function allowedStates(op: Operation, view: ViewName): string {
+  if (view === 'events') return '';
+  const states = KINDS[view].operations[op === 'scale' && view === 'nodecluster' ? 'update' : op];
+  return states?.length ? states.join(' or ') : '';
+}
+
+/** "a, b, c and 2 more" */
+export function listed(items: readonly string[]): string {
+  const shown = items.slice(0, NAMES_SHOWN).join(', ');
+  return items.length > NAMES_SHOWN ? `${shown} and ${items.length - NAMES_SHOWN} more` : shown;
+}
+
+/** The question a confirmation asks. */
+export function question(prompt: Extract<Prompt, { kind: 'confirm' }>): string {
+  const { request } = prompt;
+  const what = describeTargets(request.objects, request.view, request.marked);
+  const skipping = request.skipped.length ? ` (skipping ${listed(request.skipped)})` : '';
+  if (prompt.typeName) {
+    const ask = request.objects.length === 1 ? 'type its name' : `type ${prompt.typeName}, how many they are,`;
+    return `${request.label} ${what}${skipping}? ${ask} to confirm: `;
+  }
+  return `${request.label} ${what}${skipping}? y/N `;
+}
+
+// ── global: views, panes, moving, prompts ───────────────────────────────────────────────────────────
+
+const globalLayer: Layer = (step, press) => {
+  const command = step.command(press.name);
+  if (!command) {
+    const disabled = step.disabledCommand(press.name);
+    if (disabled) step.say(`read-only: ${disabled.description.replace(/ \(.*/, '').toLowerCase()} is disabled`, 'error');
+    return true;
+  }
+  if (command.scope !== 'global') return false;
+  const id = command.id;
+  if (id.startsWith('view.')) return step.nav({ type: 'view', view: id.slice(5) as ViewName });
+  const ui = step.ui;
+  const page = step.env.layout(ui).bodyRows;
+  const delta = SCROLL[id]?.(page);
+  if (delta !== undefined) return step.moveTo(cursorIn(step.rows(), ui.nav) + delta);
+  switch (id) {
+    case 'quit': return step.emit({ type: 'exit' });
+    case 'help': return step.set({ overlay: { kind: 'help', offset: 0 } });
+    case 'command': return step.set({ prompt: { kind: 'command', text: '' } });
+    case 'filter': return step.set({ prompt: { kind: 'filter', text: ui.nav.filter } });
+    case 'back': return step.nav({ type: 'back' });
+    case 'pane.next': {
+      // Focus cycles table → pane 1 → pane 2 → … → table.
+      const ids = [0, ...ui.panes.map((p) => p.id)];
+      return step.set({ focus: ids[(ids.indexOf(ui.focus) + 1) % ids.length]! });
+    }
+    case 'pane.zoom': return step.set({ zoomed: !ui.zoomed });
+    case 'pane.split': return step.set({ beside: !ui.beside });
+    case 'pane.grow': return step.set({ logShare: Math.min(0.8, ui.logShare + 0.1) });
+    case 'pane.shrink': return step.set({ logShare: Math.max(0.2, ui.logShare - 0.1) });
+    default: return true;
+  }
+};
+
+const LAYERS: readonly Layer[] = [promptLayer, dialogLayer, paneLayer, tableLayer, globalLayer];
+

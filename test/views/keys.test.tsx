@@ -1,0 +1,216 @@
+// Keys that arrive together (fast typing over SSH, a paste, auto-repeat, a tmux macro) in ink-testing-library,
+// where one stdin.write is one read: each key acts on the state the key before it left, operations act on what is
+// shown selected, and the operations that can take something down ask first, naming their targets.
+import { cleanup } from 'ink-testing-library';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fleetPerFile, renderApp, type AppOptions, type LiveFleet } from '../helpers/monitor.js';
+import { eventually, findOne, type TestServer } from '../helpers/server.js';
+
+const fleetOf = fleetPerFile();
+let fleet: LiveFleet;
+let t: TestServer;
+beforeAll(() => {
+  fleet = fleetOf();
+  t = fleet.t;
+});
+
+const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
+
+function app(options: AppOptions = {}) {
+  const r = renderApp(fleet, options);
+  const frame = () => r.lastFrame() ?? '';
+  return { ...r, frame, screen: () => parse(frame()) };
+}
+
+/** The table's rows by name, in order, and the one the cursor is on (the gutter shows › or ◆ for marked). */
+function parse(frame: string): { names: string[]; selected: string | undefined; status: string; bottom: string } {
+  const lines = frame.split('\n');
+  const header = lines.findIndex((l) => /^ NAME /.test(l));
+  const body = header < 0 ? [] : lines.slice(header + 1).filter((l) => /^[›◆ ] \S/.test(l) && !/^ (ready|loading)/.test(l));
+  const names = body.map((l) => l.slice(2).split(/\s+/)[0]!);
+  const selected = body.find((l) => l.startsWith('›'))?.slice(2).split(/\s+/)[0];
+  return { names, selected, status: lines.at(-2) ?? '', bottom: lines.at(-1) ?? '' };
+}
+
+const state = async (name: string, kind = 'container') => (await findOne(t, `/api/app/v1/${kind}/?name=${name}`)).state as string;
+
+/** Narrows the view to rows matching the regex, and waits until the prompt closed. */
+async function filterTo(r: ReturnType<typeof app>, re: string, count: number) {
+  r.stdin.write('/');
+  await tick();
+  r.stdin.write(re);
+  await tick();
+  r.stdin.write('\r');
+  await eventually(() => new RegExp(`\\((${count})\\) /`).test(r.frame()) && !/█/.test(parse(r.frame()).bottom), 5000, `filtered to ${count}`).catch((e) => { throw new Error(`${e.message}\n${r.frame()}`); });
+}
+
+describe('keys in one read', () => {
+  it('5x: switches to containers, then asks about the container shown selected there, never the service', async () => {
+    const r = app();
+    await eventually(() => r.screen().selected === 'web', 5000, 'services, web selected');
+    r.stdin.write('5x');
+    await eventually(() => /Stop container db-1\? y\/N/.test(r.frame()), 5000, 'the question about db-1');
+    expect(r.screen().selected).toBe('db-1');
+    r.stdin.write('n');
+    await eventually(() => /Stop canceled/.test(r.frame()), 5000, 'canceled');
+    expect(await state('web', 'service')).toBe('Running');
+    expect(await state('db-1')).toBe('Running');
+  });
+
+  it('3i: inspects the first stack, not the service that was selected', async () => {
+    const r = app();
+    await eventually(() => r.screen().selected === 'web', 5000, 'services');
+    r.stdin.write('3i');
+    await eventually(() => /inspect shop ·/.test(r.frame()), 5000, 'inspecting the stack shop');
+    expect(r.frame()).toMatch(/"resource_uri": "\/api\/app\/v1\/alice\/stack\//);
+  });
+
+  it('jjjjj moves five rows, kk two back, G and g to the ends', async () => {
+    const r = app();
+    await eventually(() => r.screen().names.length === 16, 5000, 'services');
+    const names = r.screen().names;
+    r.stdin.write('jjjjj');
+    await eventually(() => r.screen().selected === names[5], 2000, `the 6th row (${names[5]})`);
+    r.stdin.write('kk');
+    await eventually(() => r.screen().selected === names[3], 2000, 'two rows back');
+    r.stdin.write('Gkg');
+    await eventually(() => r.screen().selected === names[0], 2000, 'the first row');
+  });
+
+  it('jx: asks about the row the j moved to', async () => {
+    const r = app({ view: 'container' });
+    await eventually(() => r.screen().selected === 'db-1', 5000, 'containers');
+    const second = r.screen().names[1]!;
+    r.stdin.write('jx');
+    await eventually(() => r.frame().includes(`Stop container ${second}? y/N`), 5000, `the question about ${second}`);
+    r.stdin.write('\u001b');
+    await eventually(() => /Stop canceled/.test(r.frame()), 5000, 'canceled by esc');
+  });
+
+  it('kkk in a log pane scrolls it three lines; Tab then j moves the table, not the pane', async () => {
+    const r = app({ view: 'container' });
+    await eventually(() => r.screen().selected === 'db-1', 5000, 'containers');
+    r.stdin.write('l');
+    await eventually(() => /▌logs container db-1 \((\d{2,})\) · follow/.test(r.frame()), 8000, 'a focused pane with lines');
+    r.stdin.write('kkk');
+    await eventually(() => /▌logs container db-1 \(\d+\) · paused 3↑/.test(r.frame()), 2000, 'paused three lines up');
+    r.stdin.write('\tj');
+    await eventually(() => !/▌logs/.test(r.frame()) && r.screen().selected === r.screen().names[1], 2000, 'table focused, cursor one down');
+    expect(r.frame()).toMatch(/ logs container db-1 \(\d+\) · paused 3↑/); // the pane did not move
+    r.stdin.write('\tjj');
+    await eventually(() => /▌logs container db-1 \(\d+\) · paused 1↑/.test(r.frame()), 2000, 'back in the pane, two lines down');
+  });
+
+  it('ctrl+w inside a run of keys is a key of its own', async () => {
+    const r = app({ view: 'container' });
+    await eventually(() => r.screen().selected === 'db-1', 5000, 'containers');
+    r.stdin.write('l');
+    await eventually(() => /▌logs container db-1/.test(r.frame()), 5000, 'a focused pane');
+    r.stdin.write('\u0017j'); // ctrl+w, j
+    await eventually(() => !/▌logs/.test(r.frame()) && r.screen().selected === r.screen().names[1], 2000, 'table focused, moved');
+  });
+});
+
+describe('confirmations', () => {
+  it('x asks, naming the target; y stops it', async () => {
+    const r = app({ view: 'container' });
+    await filterTo(r, '^web-1$', 1);
+    r.stdin.write('x');
+    await eventually(() => /Stop container web-1\? y\/N/.test(r.frame()), 5000, 'the question');
+    expect(await state('web-1')).toBe('Running'); // nothing happened yet
+    r.stdin.write('y');
+    await eventually(async () => (await state('web-1')) === 'Stopped', 10000, 'stopped on the server');
+    await eventually(() => /Stop web-1: 1\/1 done/.test(r.frame()), 5000, 'the result');
+  });
+
+  it('n, Esc and any other key cancel, say so, and do nothing else', async () => {
+    const r = app({ view: 'container' });
+    await filterTo(r, '^web-2$', 1);
+    for (const [key, said] of [['n', 'Redeploy canceled'], ['\u001b', 'Redeploy canceled'], ['j', "Redeploy canceled ('j' is not y)"]] as const) {
+      r.stdin.write('R');
+      await eventually(() => /Redeploy container web-2\? y\/N/.test(r.frame()), 5000, 'the question');
+      r.stdin.write(key);
+      await eventually(() => r.screen().status.includes(said) && !/y\/N/.test(r.frame()), 5000, `canceled by ${JSON.stringify(key)}`);
+    }
+    const actions = (await t.api('GET', '/api/audit/v1/action/?limit=100')).body.objects as Array<{ action: string; object: string }>;
+    const web2 = await findOne(t, '/api/app/v1/container/?name=web-2');
+    expect(actions.filter((a) => a.object === web2.resource_uri)).toEqual([]);
+  });
+
+  it('a y typed in the same read as the key that asks does not answer', async () => {
+    const r = app({ view: 'container' });
+    await filterTo(r, '^web-3$', 1);
+    r.stdin.write('xy');
+    await eventually(() => /Stop container web-3\? y\/N/.test(r.frame()), 5000, 'the question stays');
+    expect(r.frame()).toMatch(/'y' arrived before the question showed/);
+    await tick(200);
+    expect(await state('web-3')).toBe('Running');
+    r.stdin.write('y'); // now it has been seen
+    await eventually(async () => (await state('web-3')) === 'Stopped', 10000, 'stopped after a y read later');
+  });
+
+  it('marked rows: the question lists them and says what is skipped and why', async () => {
+    const r = app({ view: 'container' });
+    await filterTo(r, '^(worker-[12]|backup-1)$', 3);
+    r.stdin.write('   '); // mark all three
+    await eventually(() => /3 marked/.test(r.frame()), 2000, 'three marked');
+    r.stdin.write('x');
+    await eventually(() => /Stop 2 marked containers: worker-1, worker-2 \(skipping backup-1 \(Stopped\)\)\? y\/N/.test(r.frame()), 5000, 'the question');
+    r.stdin.write('q'); // cancels: it does not quit
+    await eventually(() => /Stop canceled \('q' is not y\)/.test(r.frame()), 5000, 'canceled');
+    expect(await state('worker-1')).toBe('Running');
+    r.stdin.write('s'); // start asks nothing, and says what it skipped
+    await eventually(() => /start: not possible for worker-1 \(Running\), worker-2 \(Running\), backup-1 \(Stopped\)|Start backup-1/.test(r.frame()), 5000, 'start');
+    await eventually(() => /skipped worker-1 \(Running\), worker-2 \(Running\)/.test(r.frame()), 5000, 'the skipped ones named');
+  });
+
+  it('terminate of a stack asks for its name, and a wrong one cancels', async () => {
+    const r = app({ view: 'stack' });
+    const before = await state('analytics', 'stack');
+    await filterTo(r, '^analytics$', 1);
+    r.stdin.write('D');
+    await eventually(() => /Terminate stack analytics\? type its name to confirm:/.test(r.frame()), 5000, 'the question');
+    r.stdin.write('analytic\r');
+    await eventually(() => /Terminate canceled \('analytic' is not 'analytics'\)/.test(r.frame()), 5000, 'canceled');
+    expect(await state('analytics', 'stack')).toBe(before);
+  });
+
+  it('with "confirm": false the simple questions go, type-the-name stays', async () => {
+    const r = app({ view: 'container', confirm: false });
+    await filterTo(r, '^web-4$', 1);
+    r.stdin.write('x');
+    await eventually(async () => (await state('web-4')) === 'Stopped', 10000, 'stopped without a question');
+    cleanup();
+    const s = app({ view: 'stack', confirm: false });
+    await filterTo(s, '^monitoring$', 1);
+    s.stdin.write('D');
+    await eventually(() => /Terminate stack monitoring\? type its name/.test(s.frame()), 5000, 'still asks for the name');
+    s.stdin.write('\u001b');
+  });
+});
+
+describe('refusals are said', () => {
+  it('read-only: the key says it is disabled', async () => {
+    const r = app({ readonly: true, view: 'container' });
+    await eventually(() => r.screen().selected === 'db-1', 5000, 'containers');
+    r.stdin.write('x');
+    await eventually(() => /read-only: stop is disabled/.test(r.frame()), 2000, 'said');
+    r.stdin.write('D');
+    await eventually(() => /read-only: terminate is disabled/.test(r.frame()), 2000, 'said');
+    expect(await state('db-1')).toBe('Running');
+  });
+
+  it('nothing selected', async () => {
+    const r = app({ view: 'container' });
+    await filterTo(r, '^no-such-container$', 0);
+    r.stdin.write('x');
+    await eventually(() => /stop: nothing selected/.test(r.frame()), 2000, 'said');
+  });
+
+  it('a state that does not allow it, with the states that do', async () => {
+    const r = app({ view: 'container' });
+    await filterTo(r, '^cache-1$', 1);
+    r.stdin.write('s');
+    await eventually(() => /start: not possible for cache-1 \(Running\); start needs Stopped/.test(r.frame()), 2000, 'said');
+  });
+});
