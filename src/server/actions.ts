@@ -21,8 +21,11 @@ export interface ActionRequest {
   waitFor?: readonly string[];
 }
 
-/** Runs (or runs again, on retry) the operation an action stands for. Throws ApiError when it may not run now. */
-export type Runner = (handle: ActionHandle) => void;
+/**
+ * Runs (or runs again, on retry) the operation an action stands for. Throws (or rejects) when it may not run now
+ * or the backend refused; a promise means the backend is still answering (its engine is asynchronous).
+ */
+export type Runner = (handle: ActionHandle) => void | Promise<void>;
 
 interface ActionRecord {
   wire: Action;
@@ -54,12 +57,12 @@ export class ActionLog {
 
   /**
    * Records an action and runs its operation, or queues it as Pending behind an action in progress on the same
-   * object or a parent. `check` says whether the operation is allowed now (it throws an ApiError otherwise); it runs
-   * at once in both cases, so that a refused call is refused at once. The create event is published once the
-   * runner returned, so that a synchronous operation appears once, already finished. Throws what the runner or
-   * the check throws, after recording the action as Failed.
+   * object or a parent. `check` says whether the operation is allowed now (it throws otherwise); it runs at once in
+   * both cases, so that a refused call is refused at once. A synchronous operation's create event is published once
+   * the runner returned, so that it appears once, already finished; an asynchronous one is announced In progress,
+   * then awaited. Throws what the runner or the check throws, after recording the action as Failed.
    */
-  run(request: ActionRequest, runner: Runner, options: { retriable?: boolean; check?: () => void } = {}): Action {
+  async run(request: ActionRequest, runner: Runner, options: { retriable?: boolean; check?: () => void } = {}): Promise<Action> {
     const uuid = randomUUID();
     const record: ActionRecord = {
       wire: {
@@ -91,6 +94,7 @@ export class ActionLog {
     };
     this.records.set(uuid, record);
     this.trim();
+    let running: Promise<void> | undefined;
     try {
       options.check?.();
       if (this.blocked(record)) {
@@ -98,15 +102,16 @@ export class ActionLog {
         this.pending.push(record);
         this.appendLog(record, 'Waiting for the action in progress on this object to end');
       } else {
-        this.start(record);
+        running = this.start(record);
       }
     } catch (error) {
-      this.settle(record, 'Failed', error instanceof Error ? error.message : String(error));
+      this.fail(record, error);
       throw error;
     } finally {
       record.published = true;
       this.publish(record.namespace, 'create', record.wire);
     }
+    if (running) await running;
     return record.wire;
   }
 
@@ -153,7 +158,8 @@ export class ActionLog {
     record.cancelRequested = false;
     record.published = false; // the retry is announced once, in the state it reached
     try {
-      this.start(record);
+      // A retry of an asynchronous operation goes on in the background; how it ends is the action's state.
+      this.start(record)?.catch(() => {});
     } catch (error) {
       // Not allowed now (the object's state moved on): the action is left exactly as it was.
       Object.assign(record.wire, before);
@@ -191,16 +197,30 @@ export class ActionLog {
     return false;
   }
 
-  /** In progress, and the operation runs; throws (after settling as Failed) when the operation refuses to. */
-  private start(record: ActionRecord): void {
+  /**
+   * In progress, and the operation runs; throws (after settling as Failed) when the operation refuses to. An
+   * asynchronous operation returns its promise, which rejects (after settling as Failed) when it refuses.
+   */
+  private start(record: ActionRecord): Promise<void> | undefined {
     record.wire.can_be_canceled = false;
     this.setState(record, 'In progress');
+    let running: void | Promise<void>;
     try {
-      record.runner(this.handle(record));
+      running = record.runner(this.handle(record));
     } catch (error) {
-      this.settle(record, 'Failed', error instanceof Error ? error.message : String(error));
+      this.fail(record, error);
       throw error;
     }
+    return running?.catch((error: unknown) => {
+      this.fail(record, error);
+      throw error;
+    });
+  }
+
+  /** Failed with the error's message, unless the action already ended. */
+  private fail(record: ActionRecord, error: unknown): void {
+    if (FINAL.includes(record.wire.state)) return;
+    this.settle(record, 'Failed', error instanceof Error ? error.message : String(error));
   }
 
   /** Starts the pending actions nothing blocks any more, oldest first. */
@@ -212,9 +232,10 @@ export class ActionLog {
       } else if (!this.blocked(record)) {
         this.pending.splice(i--, 1);
         try {
-          this.start(record);
+          // Recorded as Failed with the reason when it refuses (the object's state no longer allows it).
+          this.start(record)?.catch(() => {});
         } catch {
-          // Recorded as Failed with the reason (the object's state no longer allows the operation).
+          // Recorded as Failed, as above.
         }
       }
     }

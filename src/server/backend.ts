@@ -1,8 +1,40 @@
-// The interface every backend implements (sim, docker). Routes know only this; they never import a backend.
-// Inputs arrive validated and normalized (see inputs.ts); a backend throws ApiError for what only it can check
-// (an unknown region, a name already taken, an operation its object's state does not allow).
-import type { KindName, Operation, StreamType, WireObject } from '../domain/index.js';
-import type { CreateInputs, UpdateInputs } from './inputs.js';
+// The contract every backend implements (sim, docker). Routes know only this; they never import a backend.
+// Inputs arrive validated and normalized (backend-inputs.ts). A backend throws BackendError (backend-errors.ts) for
+// what only it can check (an unknown region, a name already taken, a state that does not allow the operation).
+// Reads are synchronous: a backend serves them from memory (the sim's world, the docker backend's mirror of the
+// engine). Changes may be asynchronous: a backend may await its engine before it answers.
+import type { KindName, StreamType, WireObject } from '../domain/index.js';
+import type { CreateInputs, UpdateInputs } from './backend-inputs.js';
+
+/** A value now, or once the backend's engine answered. */
+export type Outcome<T> = T | Promise<T>;
+
+/** The POST operations on objects (`/start/`, `/stop/`, …). */
+export type PostOperation = 'start' | 'stop' | 'redeploy' | 'scale' | 'deploy' | 'docker-upgrade' | 'health-check';
+export const POST_OPERATIONS: readonly PostOperation[] = ['start', 'stop', 'redeploy', 'scale', 'deploy', 'docker-upgrade', 'health-check'];
+
+/** What a request can ask of a kind: create (POST on the list), update (PATCH), terminate (DELETE), an operation. */
+export type Verb = 'create' | 'update' | 'terminate' | PostOperation;
+
+type CreateInput<K extends KindName> = K extends keyof CreateInputs ? CreateInputs[K] : never;
+type UpdateInput<K extends KindName> = K extends keyof UpdateInputs ? UpdateInputs[K] : never;
+
+/**
+ * What a backend does with one kind. Each returns the object in its new state (for create: the new object) and
+ * settles the action when the change is complete (at once, or later: the action stays In progress meanwhile).
+ */
+export interface KindHandlers<K extends KindName = KindName> {
+  create?(namespace: string, input: CreateInput<K>, action: ActionHandle): Outcome<WireObject>;
+  update?(namespace: string, pk: readonly string[], input: UpdateInput<K>, action: ActionHandle): Outcome<WireObject>;
+  terminate?(namespace: string, pk: readonly string[], action: ActionHandle): Outcome<WireObject>;
+  operations?: Partial<Record<PostOperation, (namespace: string, pk: readonly string[], params: OperationParams, action: ActionHandle) => Outcome<WireObject>>>;
+}
+
+/** The handlers of every kind a backend changes: the routes derive their method tables from it. */
+export type HandlerRegistry = { [K in KindName]?: KindHandlers<K> };
+
+/** What the API offers that a backend cannot do, and why, in a sentence a user reads (kind → verb → reason). */
+export type Unsupported = { [K in KindName]?: Partial<Record<Verb, string>> } & { token?: string };
 
 /** A change a backend reports; the events hub turns it into a Stream API event. */
 export interface Change {
@@ -68,24 +100,19 @@ export interface Backend {
   /** Looks an object up by its resource URI, in any namespace. */
   getByUri(uri: string): WireObject | undefined;
 
-  create<K extends keyof CreateInputs>(kind: K, namespace: string, input: CreateInputs[K], action: ActionHandle): WireObject;
-  update<K extends keyof UpdateInputs>(
-    kind: K, namespace: string, pk: readonly string[], input: UpdateInputs[K], action: ActionHandle,
-  ): WireObject;
-  /** DELETE: terminate (or remove) the object; returns it in its new state. */
-  terminate(kind: KindName, namespace: string, pk: readonly string[], action: ActionHandle): WireObject;
-  /** A POST operation on an object (start, stop, redeploy, scale, deploy, docker-upgrade, health-check). */
-  operate(
-    kind: KindName, namespace: string, pk: readonly string[], op: Operation, params: OperationParams, action: ActionHandle,
-  ): WireObject;
-  /** The stack as a stack file (GET <stack>/export/). */
-  exportStack(namespace: string, pk: readonly string[]): Record<string, unknown>;
-  /** A token a user's own node (BYON) registers with. */
-  createNodeToken(namespace: string): { token: string; command: string };
+  /** Create, update, terminate and the operations, per kind. */
+  readonly handlers: HandlerRegistry;
+  /** What this backend cannot do of what the API has: those requests are refused with the reason, no action run. */
+  readonly unsupported: Unsupported;
 
-  containerLogs(namespace: string, uuid: string, options: LogOptions, sink: LogSink): Subscription;
-  serviceLogs(namespace: string, uuid: string, options: LogOptions, sink: LogSink): Subscription;
-  exec(namespace: string, uuid: string, command: string, sink: ExecSink): ExecSession;
+  /** The stack as a stack file (GET <stack>/export/). */
+  exportStack(namespace: string, pk: readonly string[]): Outcome<Record<string, unknown>>;
+  /** A token a user's own node (BYON) registers with; absent when `unsupported.token` says why. */
+  createNodeToken?(namespace: string): Outcome<{ token: string; command: string }>;
+
+  containerLogs(namespace: string, uuid: string, options: LogOptions, sink: LogSink): Outcome<Subscription>;
+  serviceLogs(namespace: string, uuid: string, options: LogOptions, sink: LogSink): Outcome<Subscription>;
+  exec(namespace: string, uuid: string, command: string, sink: ExecSink, options: ExecOptions): Outcome<ExecSession>;
 
   subscribe(listener: (change: Change) => void): Subscription;
   /**
@@ -95,6 +122,11 @@ export interface Backend {
   version?(object: WireObject): number;
   /** Stops timers and background activity. */
   close(): Promise<void>;
+}
+
+export interface ExecOptions {
+  /** The client asked for an interactive terminal (a tty). */
+  tty: boolean;
 }
 
 export interface OperationParams {

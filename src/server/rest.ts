@@ -6,9 +6,10 @@ import {
 } from '../domain/index.js';
 import type { ActionLog, ActionRequest, Runner } from './actions.js';
 import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js';
-import type { ActionHandle, Backend } from './backend.js';
+import { POST_OPERATIONS, type ActionHandle, type Backend, type Outcome, type PostOperation, type Verb } from './backend.js';
+import { unsupported } from './backend-errors.js';
 import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
-import { ApiError, badRequest, methodNotAllowed, notFound } from './errors.js';
+import { ApiError, badRequest, methodNotAllowed, notFound, toApiError } from './errors.js';
 import { parentsOf } from './events-hub.js';
 import { clientIp, readJsonBody, sendError, sendJson, sendJsonText } from './http-util.js';
 import type { JsonCache } from './json-cache.js';
@@ -19,6 +20,9 @@ import {
 import { listPage } from './listing.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { TriggerStore } from './triggers.js';
+
+/** dctop's extension endpoint: the backend's name and what it cannot do. */
+export const BACKEND_PATH = '/api/dctop/v1/backend/';
 
 export interface RestContext {
   backend: Backend;
@@ -45,9 +49,6 @@ const UPDATE_PARSERS: Partial<Record<KindName, (body: JsonObject) => unknown>> =
   service: (body) => parseServiceUpdate(body),
   repository: parseRepositoryUpdate,
 };
-const TERMINABLE = new Set<KindName>(['nodecluster', 'node', 'stack', 'service', 'container', 'repository']);
-/** POST operations on objects, by the path segment that names them. */
-const POST_OPERATIONS = new Set<Operation>(['start', 'stop', 'redeploy', 'scale', 'deploy', 'docker-upgrade', 'health-check']);
 const VERBS: Record<string, string> = {
   create: 'Create', update: 'Update', terminate: 'Terminate', start: 'Start', stop: 'Stop', redeploy: 'Redeploy',
   scale: 'Scale', deploy: 'Deploy', 'docker-upgrade': 'Upgrade Docker', 'health-check': 'Health Check',
@@ -74,7 +75,8 @@ export class RestApi {
       if (result.json !== undefined) sendJsonText(res, result.status, result.json, result.headers);
       else sendJson(res, result.status, result.body, result.headers);
     } catch (error) {
-      if (error instanceof ApiError) sendError(res, error);
+      const known = toApiError(error);
+      if (known) sendError(res, known);
       else {
         console.error('dctop serve: internal error on', req.method, req.url, error);
         sendJson(res, 500, { error: 'Internal server error' });
@@ -86,6 +88,7 @@ export class RestApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const method = (req.method ?? 'GET').toUpperCase();
+    if (path === BACKEND_PATH) return this.describeBackend(req, method);
     const parsed = parsePath(path);
     if (!parsed) throw notFound(`No such endpoint: ${url.pathname}`);
 
@@ -121,7 +124,7 @@ export class RestApi {
 
   // ── collections ────────────────────────────────────────────────────────────────────────────────────
 
-  private collection(r: Request, spec: KindSpec): Reply {
+  private async collection(r: Request, spec: KindSpec): Promise<Reply> {
     if (r.method === 'GET') {
       const all = spec.kind === 'action'
         ? this.ctx.actions.list(new Set(namespacesOf(this.ctx.accounts, r.user)))
@@ -132,20 +135,21 @@ export class RestApi {
       return spec.kind === 'action' ? { status: 200, body: page } : { status: 200, json: this.ctx.json.page(page) };
     }
     const parse = CREATE_PARSERS[spec.kind];
-    if (!parse) throw methodNotAllowed(r.method, ['GET']);
+    if (!parse || !this.offers(spec.kind, 'create')) throw methodNotAllowed(r.method, ['GET']);
     if (r.method !== 'POST') throw methodNotAllowed(r.method, ['GET', 'POST']);
+    const create = this.handler(spec.kind, 'create');
     const input = parse(requireObject(r.body));
     let created: WireObject | undefined;
-    const action = this.runAction(r, spec, 'create', r.path, (handle) => {
-      created = this.ctx.backend.create(spec.kind as 'service', r.namespace, input as never, handle);
-      handle.setObject(created.resource_uri);
-    }, { retriable: false });
+    const action = await this.runAction(r, spec, 'create', r.path, (handle) => after(create(r.namespace, input as never, handle), (o) => {
+      created = o;
+      handle.setObject(o.resource_uri);
+    }), { retriable: false });
     return { status: 201, body: created, headers: actionHeader(action.resource_uri) };
   }
 
   // ── objects ────────────────────────────────────────────────────────────────────────────────────────
 
-  private object(r: Request, spec: KindSpec): Reply {
+  private async object(r: Request, spec: KindSpec): Promise<Reply> {
     const object = this.mustGet(r, spec);
     switch (r.method) {
       case 'GET':
@@ -153,31 +157,32 @@ export class RestApi {
       case 'PATCH':
       case 'PUT': {
         const parse = UPDATE_PARSERS[spec.kind];
-        if (!parse) break;
+        if (!parse || !this.offers(spec.kind, 'update')) break;
+        const update = this.handler(spec.kind, 'update');
         const input = parse(requireObject(r.body ?? {}));
-        return this.mutate(r, spec, object, 'update', (handle) =>
-          this.ctx.backend.update(spec.kind as 'service', r.namespace, r.parsed.pk, input as never, handle));
+        return this.mutate(r, spec, object, 'update', (handle) => update(r.namespace, r.parsed.pk, input as never, handle));
       }
-      case 'DELETE':
-        if (!TERMINABLE.has(spec.kind)) break;
-        return this.mutate(r, spec, object, 'terminate', (handle) =>
-          this.ctx.backend.terminate(spec.kind, r.namespace, r.parsed.pk, handle));
+      case 'DELETE': {
+        if (!this.offers(spec.kind, 'terminate')) break;
+        const terminate = this.handler(spec.kind, 'terminate');
+        return this.mutate(r, spec, object, 'terminate', (handle) => terminate(r.namespace, r.parsed.pk, handle));
+      }
       default:
         break;
     }
     const allowed = ['GET'];
-    if (UPDATE_PARSERS[spec.kind]) allowed.push('PATCH');
-    if (TERMINABLE.has(spec.kind)) allowed.push('DELETE');
+    if (UPDATE_PARSERS[spec.kind] && this.offers(spec.kind, 'update')) allowed.push('PATCH');
+    if (this.offers(spec.kind, 'terminate')) allowed.push('DELETE');
     throw methodNotAllowed(r.method, allowed);
   }
 
-  private subresource(r: Request, spec: KindSpec): Reply {
+  private async subresource(r: Request, spec: KindSpec): Promise<Reply> {
     const [op, ...extra] = r.parsed.rest;
     if (extra.length > 0) throw notFound(`No such endpoint: ${r.path}`);
     if (spec.kind === 'stack' && op === 'export') {
       if (r.method !== 'GET') throw methodNotAllowed(r.method, ['GET']);
       this.mustGet(r, spec);
-      return { status: 200, body: this.ctx.backend.exportStack(r.namespace, r.parsed.pk) };
+      return { status: 200, body: await this.ctx.backend.exportStack(r.namespace, r.parsed.pk) };
     }
     if (op === 'logs' || op === 'exec') {
       throw badRequest(`${op} is a Stream API endpoint: connect with a websocket (Upgrade: websocket)`);
@@ -189,25 +194,57 @@ export class RestApi {
       const action = op === 'cancel' ? this.ctx.actions.cancel(uuid) : this.ctx.actions.retry(uuid);
       return { status: op === 'retry' ? 202 : 200, body: action, headers: actionHeader(action.resource_uri) };
     }
-    const operation = op as Operation;
-    if (!POST_OPERATIONS.has(operation) || !(operation in spec.operations)) throw notFound(`No such endpoint: ${r.path}`);
+    const operation = op as PostOperation;
+    if (!POST_OPERATIONS.includes(operation) || !(operation in spec.operations) || !this.offers(spec.kind, operation)) {
+      throw notFound(`No such endpoint: ${r.path}`);
+    }
     if (r.method !== 'POST') throw methodNotAllowed(r.method, ['POST']);
     const object = this.mustGet(r, spec);
+    const run = this.handler(spec.kind, operation);
     const reuse = r.query.get('reuse_volumes');
     const params = reuse === null ? {} : { reuseVolumes: toBool(reuse) ?? true };
-    return this.mutate(r, spec, object, operation, (handle) =>
-      this.ctx.backend.operate(spec.kind, r.namespace, r.parsed.pk, operation, params, handle));
+    return this.mutate(r, spec, object, operation, (handle) => run(r.namespace, r.parsed.pk, params, handle));
+  }
+
+  /** Whether the API's endpoint for this exists here: the backend does it, or says why it cannot. */
+  private offers(kind: KindName, verb: Verb): boolean {
+    return this.lookup(kind, verb) !== undefined || this.ctx.backend.unsupported[kind]?.[verb] !== undefined;
+  }
+
+  /** The backend's handler; what it cannot do is refused with its reason before any action is recorded. */
+  private handler(kind: KindName, verb: Verb): AnyHandler {
+    const found = this.lookup(kind, verb);
+    if (!found) throw unsupported(this.ctx.backend.unsupported[kind]?.[verb] ?? `The ${this.ctx.backend.name} backend cannot ${verb} ${kind} objects`);
+    return found;
+  }
+
+  private lookup(kind: KindName, verb: Verb): AnyHandler | undefined {
+    const handlers = this.ctx.backend.handlers[kind];
+    if (!handlers) return undefined;
+    const found = verb === 'create' || verb === 'update' || verb === 'terminate' ? handlers[verb] : handlers.operations?.[verb];
+    return found?.bind(handlers) as AnyHandler | undefined;
+  }
+
+  /** dctop's extension: which backend serves this API and what it cannot do, so that a monitor hides those keys. */
+  private describeBackend(req: IncomingMessage, method: string): Reply {
+    if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+    if (!authenticate(this.ctx.accounts, req.headers.authorization)) {
+      throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
+    }
+    return { status: 200, body: { backend: this.ctx.backend.name, unsupported: this.ctx.backend.unsupported } };
   }
 
   /** An operation on an existing object: refused whole when the object's state does not allow it. */
-  private mutate(r: Request, spec: KindSpec, object: WireObject, op: Operation, run: (h: ActionHandle) => WireObject) {
+  private async mutate(r: Request, spec: KindSpec, object: WireObject, op: Operation, run: (h: ActionHandle) => Outcome<WireObject>) {
     let result: WireObject = object;
     const resolve = (uri: string) => this.ctx.backend.getByUri(uri);
     const current = () => this.ctx.backend.getByUri(object.resource_uri) ?? object;
-    const action = this.runAction(r, spec, op, object.resource_uri, (handle) => {
+    const action = await this.runAction(r, spec, op, object.resource_uri, (handle) => {
       // Checked again when it runs: a Pending operation may find its object changed.
       checkState(spec, current(), op);
-      result = run(handle);
+      return after(run(handle), (o) => {
+        result = o;
+      });
     }, {
       check: () => checkState(spec, object, op),
       waitFor: [object.resource_uri, ...parentsOf(spec.kind, object, resolve)],
@@ -252,7 +289,7 @@ export class RestApi {
 
   // ── triggers and tokens ────────────────────────────────────────────────────────────────────────────
 
-  private triggerRoutes(r: Request) {
+  private async triggerRoutes(r: Request) {
     const service = this.mustGet(r, KINDS.service);
     const [, uuid, ...extra] = r.parsed.rest;
     const triggers = this.ctx.triggers;
@@ -266,7 +303,7 @@ export class RestApi {
       if (r.method !== 'POST') throw methodNotAllowed(r.method, ['GET', 'POST']);
       const input = parseTriggerCreate(requireObject(r.body ?? {}));
       let trigger: WireObject | undefined;
-      const action = this.runAction(r, KINDS.trigger, 'create', service.resource_uri, (handle) => {
+      const action = await this.runAction(r, KINDS.trigger, 'create', service.resource_uri, (handle) => {
         trigger = triggers.create(r.namespace, service.resource_uri, input.name, input.operation) as unknown as WireObject;
         handle.setObject(trigger.resource_uri);
         handle.succeed();
@@ -277,14 +314,14 @@ export class RestApi {
     if (!record) throw notFound(`Trigger ${uuid} not found`);
     if (r.method === 'GET') return { status: 200, body: record.trigger };
     if (r.method !== 'DELETE') throw methodNotAllowed(r.method, ['GET', 'DELETE']);
-    const action = this.runAction(r, KINDS.trigger, 'terminate', record.trigger.resource_uri, (handle) => {
+    const action = await this.runAction(r, KINDS.trigger, 'terminate', record.trigger.resource_uri, (handle) => {
       triggers.delete(uuid);
       handle.succeed();
     }, { retriable: false });
     return { status: 200, body: record.trigger, headers: actionHeader(action.resource_uri) };
   }
 
-  private callTrigger(req: IncomingMessage, parsed: ParsedPath, path: string) {
+  private async callTrigger(req: IncomingMessage, parsed: ParsedPath, path: string) {
     const [, uuid, , count, ...extra] = parsed.rest;
     const record = uuid ? this.ctx.triggers.find(uuid) : undefined;
     const service = record ? this.ctx.backend.getByUri(record.serviceUri) : undefined;
@@ -293,7 +330,8 @@ export class RestApi {
     }
     const scaleBy = count === undefined ? 1 : toInt(count, 1, 100);
     if (scaleBy === undefined) throw badRequest(`Invalid scale-up count '${count}': expected 1 to 100`);
-    const op: Operation = record.trigger.operation === 'SCALEUP' ? 'scale' : 'redeploy';
+    const op: PostOperation = record.trigger.operation === 'SCALEUP' ? 'scale' : 'redeploy';
+    const run = this.handler('service', op);
     const pk = [String(service['uuid'])];
     const request: ActionRequest = {
       namespace: record.namespace, user: record.namespace, name: `Service ${VERBS[op]}`, method: 'POST', path,
@@ -301,19 +339,24 @@ export class RestApi {
       isUserAction: false, waitFor: [service.resource_uri, ...parentsOf('service', service, (uri) => this.ctx.backend.getByUri(uri))],
     };
     let result: WireObject = service;
-    const action = this.ctx.actions.run(request, (handle) => {
+    const action = await this.ctx.actions.run(request, (handle) => {
       checkState(KINDS.service, service, op);
-      result = this.ctx.backend.operate('service', record.namespace, pk, op, op === 'scale' ? { scaleBy } : {}, handle);
+      return after(run(record.namespace, pk, op === 'scale' ? { scaleBy } : {}, handle), (o) => {
+        result = o;
+      });
     });
     return { status: 202, body: result, headers: actionHeader(action.resource_uri) };
   }
 
-  private createToken(r: Request) {
+  private async createToken(r: Request) {
+    const { backend } = this.ctx;
+    if (!backend.createNodeToken) throw unsupported(backend.unsupported.token ?? `The ${backend.name} backend issues no node tokens`);
+    const create = backend.createNodeToken.bind(backend);
     let token: { token: string; command: string } | undefined;
-    const action = this.runAction(r, KINDS.node, 'create', r.path, (handle) => {
-      token = this.ctx.backend.createNodeToken(r.namespace);
+    const action = await this.runAction(r, KINDS.node, 'create', r.path, (handle) => after(create(r.namespace), (t) => {
+      token = t;
       handle.succeed();
-    }, { retriable: false });
+    }), { retriable: false });
     return { status: 201, body: token, headers: actionHeader(action.resource_uri) };
   }
 }
@@ -326,6 +369,17 @@ function checkState(spec: KindSpec, object: WireObject, op: Operation): void {
     `Cannot ${op} ${spec.label.toLowerCase()} '${String(object['name'] ?? object['uuid'])}' while it is ${state}` +
       (allowedIn.length ? `; allowed when ${allowedIn.join(', ')}` : ''),
   );
+}
+
+/** A handler of any kind and verb: the parsers made its input, for the kind of the path. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyHandler = (...args: any[]) => Outcome<WireObject>;
+
+/** Goes on with a backend's answer: at once when it is there, once it arrives when it is a promise. */
+function after<T>(outcome: Outcome<T>, then: (value: T) => void): Promise<void> | undefined {
+  if (outcome instanceof Promise) return outcome.then(then);
+  then(outcome);
+  return undefined;
 }
 
 function requireObject(body: Json | undefined): JsonObject {

@@ -6,9 +6,9 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { KINDS, parsePath, type ExecOutputFrame, type LogFrame, type ParsedPath } from '../domain/index.js';
 import type { ActionLog } from './actions.js';
 import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js';
-import type { Backend, LogLine, LogSink, Subscription } from './backend.js';
+import type { Backend, ExecSession, LogLine, LogSink, Outcome, Subscription } from './backend.js';
 import { toBool, toInt } from './body.js';
-import { ApiError, notFound } from './errors.js';
+import { ApiError, notFound, toApiError } from './errors.js';
 import type { EventsHub } from './events-hub.js';
 
 export interface StreamContext {
@@ -62,9 +62,8 @@ export class StreamApi {
         open(ws);
       });
     } catch (error) {
-      const status = error instanceof ApiError ? error.status : 500;
-      const message = error instanceof ApiError ? error.message : 'Internal server error';
-      rejectHandshake(socket, status, message);
+      const known = toApiError(error);
+      rejectHandshake(socket, known?.status ?? 500, known?.message ?? 'Internal server error');
     }
   }
 
@@ -93,7 +92,8 @@ export class StreamApi {
     const { backend } = this.ctx;
     if (parsed.kind === 'container' && (op === 'logs' || op === 'exec')) {
       if (!backend.get('container', namespace, [uuid])) throw notFound(`Container ${uuid} not found`);
-      if (op === 'exec') return (ws) => this.exec(ws, namespace, uuid, query.get('command') || 'sh');
+      // `tty=true` (dctop's extension) asks for an interactive terminal; the official clients never send it.
+      if (op === 'exec') return (ws) => this.exec(ws, namespace, uuid, query.get('command') || 'sh', toBool(query.get('tty') ?? 'false') ?? false);
       return (ws) => pipeLogs(ws, (sink) => backend.containerLogs(namespace, uuid, options, sink), false);
     }
     if (parsed.kind === 'service' && op === 'logs') {
@@ -126,28 +126,45 @@ export class StreamApi {
     ws.on('error', unsubscribe);
   }
 
-  private exec(ws: WebSocket, namespace: string, uuid: string, command: string): void {
-    let closed = false;
+  private exec(ws: WebSocket, namespace: string, uuid: string, command: string, tty: boolean): void {
+    let exited = false;
+    let session: ExecSession | undefined;
+    const queued: string[] = [];
     const send = (frame: ExecOutputFrame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(frame));
-    let session: ReturnType<Backend['exec']>;
-    try {
-      session = this.ctx.backend.exec(namespace, uuid, command, {
-        output: (output, streamType) => send({ type: 'output', output, streamType }),
-        exit: (code) => {
-          closed = true;
-          ws.close(1000, `exit ${code}`);
-        },
-      });
-    } catch (error) {
-      ws.send(JSON.stringify({ type: 'error', data: { errorMessage: (error as Error).message } }));
+    const refuse = (error: unknown) => {
+      const message = toApiError(error)?.message ?? 'internal error';
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'error', data: { errorMessage: message } }));
       ws.close(1011, 'exec failed');
-      return;
-    }
-    ws.on('message', (data) => session.input(data.toString()));
+    };
+    // Keystrokes that arrive while the backend is still starting the command are kept for it, in order.
+    ws.on('message', (data) => (session ? session.input(data.toString()) : queued.push(data.toString())));
     ws.on('close', () => {
-      if (!closed) session.close();
+      if (!exited) session?.close();
     });
+    settled(() => this.ctx.backend.exec(namespace, uuid, command, {
+      output: (output: string, streamType: ExecOutputFrame['streamType']) => send({ type: 'output', output, streamType }),
+      exit: (code: number) => {
+        exited = true;
+        ws.close(1000, `exit ${code}`);
+      },
+    }, { tty }), (s) => {
+      session = s;
+      if (ws.readyState !== WebSocket.OPEN) return s.close();
+      for (const text of queued.splice(0)) s.input(text);
+    }, refuse);
   }
+}
+
+/** Calls `open`, then `then` with what it gave (now or later), or `failed` with what it threw or rejected with. */
+function settled<T>(open: () => Outcome<T>, then: (value: T) => void, failed: (error: unknown) => void): void {
+  let outcome: Outcome<T>;
+  try {
+    outcome = open();
+  } catch (error) {
+    return failed(error);
+  }
+  if (outcome instanceof Promise) outcome.then(then, failed);
+  else then(outcome);
 }
 
 /**
@@ -178,7 +195,7 @@ function batchedSender(ws: WebSocket): (text: string) => void {
 }
 
 /** Streams log lines to a socket; closes it when the source ends (follow=false, the object went away …). */
-function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Subscription, isAction: boolean): void {
+function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Outcome<Subscription>, isAction: boolean): void {
   let subscription: Subscription | undefined;
   let ended = false;
   const sink: LogSink = {
@@ -194,8 +211,10 @@ function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Subscription, isAction
       if (ws.readyState === WebSocket.OPEN) ws.close(1000, reason.slice(0, 120));
     },
   };
-  subscription = open(sink);
-  if (ended) subscription.close();
+  settled(() => open(sink), (s) => {
+    subscription = s;
+    if (ended || ws.readyState !== WebSocket.OPEN) s.close();
+  }, (error) => sink.end(`logs unavailable: ${toApiError(error)?.message ?? 'internal error'}`));
   ws.on('close', () => subscription?.close());
 }
 

@@ -2,7 +2,7 @@
 // through it and the session ends with its status.
 import type { Container } from '../../domain/index.js';
 import type { ExecSession, ExecSink } from '../backend.js';
-import { badRequest } from '../errors.js';
+import { notAllowed } from '../backend-errors.js';
 import { EXEC_EOF } from '../../domain/index.js';
 import type { Sim } from './context.js';
 import { SimShell } from './shell.js';
@@ -36,7 +36,7 @@ function defaultCommand(image: string): string {
 }
 
 export function execIn(sim: Sim, c: Container, command: string, sink: ExecSink): ExecSession {
-  if (c.state !== 'Running') throw badRequest(`Container ${c.name} is ${c.state}; exec needs a running container`);
+  if (c.state !== 'Running') throw notAllowed(`Container ${c.name} is ${c.state}; exec needs a running container`);
   const shell = shellFor(sim, c);
   let done = false;
   const finish = (code: number) => {

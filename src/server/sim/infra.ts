@@ -1,7 +1,7 @@
 // Node clusters and nodes: deploy (Init → Deploying → Deployed), scale (Scaling), terminate, docker-upgrade,
 // health-check, reachability; new nodes receive the containers of EVERY_NODE services.
 import { objectUri, toRfc2822, type Node, type NodeCluster, type NodeType, type Region, type Tag } from '../../domain/index.js';
-import { badRequest, conflict } from '../errors.js';
+import { conflict, invalid, notAllowed } from '../backend-errors.js';
 import type { NodeClusterCreate } from '../inputs.js';
 import { boot, createContainer, destroyNow, exited, freeIndex } from './containers.js';
 import { claim, internal, jitter, type Sim } from './context.js';
@@ -22,13 +22,13 @@ function findNodeType(sim: Sim, uri: string): NodeType | undefined {
 
 export function createCluster(sim: Sim, namespace: string, input: NodeClusterCreate): NodeCluster {
   const region = findRegion(sim, input.region);
-  if (!region) throw badRequest(`Invalid field 'region': no region ${input.region}`);
+  if (!region) throw invalid(`Invalid field 'region': no region ${input.region}`);
   const nodeType = findNodeType(sim, input.node_type);
-  if (!nodeType) throw badRequest(`Invalid field 'node_type': no node type ${input.node_type}`);
+  if (!nodeType) throw invalid(`Invalid field 'node_type': no node type ${input.node_type}`);
   if (!nodeType.regions.includes(region.resource_uri)) {
-    throw badRequest(`Invalid field 'node_type': ${nodeType.label} is not offered in region ${region.label}`);
+    throw invalid(`Invalid field 'node_type': ${nodeType.label} is not offered in region ${region.label}`);
   }
-  if (!region.available || !nodeType.available) throw badRequest(`Region ${region.label} is not available for new nodes`);
+  if (!region.available || !nodeType.available) throw notAllowed(`Region ${region.label} is not available for new nodes`);
   const taken = (sim.world.list('nodecluster', namespace) as unknown as NodeCluster[])
     .some((c) => c.name === input.name && c.state !== 'Terminated');
   if (taken) throw conflict(`A node cluster named '${input.name}' already exists`);

@@ -3,7 +3,7 @@
 import {
   objectUri, toRfc2822, UUID_V4, type Container, type Service, type ServiceLink, type Stack,
 } from '../../domain/index.js';
-import { badRequest, conflict } from '../errors.js';
+import { conflict, invalid } from '../backend-errors.js';
 import type { BindingInput, LinkInput, ServiceSpec, ServiceUpdate } from '../inputs.js';
 import { boot, createContainer, freeIndex, stop, terminate } from './containers.js';
 import type { Sim } from './context.js';
@@ -86,7 +86,7 @@ function removeLinksFrom(sim: Sim, service: Service): void {
 function links(sim: Sim, namespace: string, service: Service, input: readonly LinkInput[], siblings: Service[]): ServiceLink[] {
   return input.map((link) => {
     const target = resolveService(sim, namespace, link.to_service, siblings);
-    if (!target || !LIVE(target)) throw badRequest(`Invalid field 'linked_to_service': no service '${link.to_service}'`);
+    if (!target || !LIVE(target)) throw invalid(`Invalid field 'linked_to_service': no service '${link.to_service}'`);
     return { name: link.name ?? target.name, from_service: service.resource_uri, to_service: target.resource_uri };
   });
 }
@@ -96,7 +96,7 @@ function bindings(sim: Sim, namespace: string, input: readonly BindingInput[], s
     let volumesFrom: string | null = null;
     if (b.volumes_from) {
       const source = resolveService(sim, namespace, b.volumes_from, siblings);
-      if (!source) throw badRequest(`Invalid field 'bindings': no service '${b.volumes_from}' for volumes_from`);
+      if (!source) throw invalid(`Invalid field 'bindings': no service '${b.volumes_from}' for volumes_from`);
       volumesFrom = source.resource_uri;
     }
     return { host_path: b.host_path, container_path: b.container_path, rewritable: b.rewritable, volumes_from: volumesFrom };
@@ -114,10 +114,10 @@ const LAUNCH_FIELDS = new Set<keyof ServiceSpec>([
 /** PATCH: changes the definition; containers pick it up on the next redeploy. */
 export function updateService(sim: Sim, namespace: string, service: Service, update: ServiceUpdate, siblings: Service[] = []): void {
   if (update.deployment_strategy && (update.deployment_strategy === 'EVERY_NODE') !== (service.deployment_strategy === 'EVERY_NODE')) {
-    throw badRequest("Invalid field 'deployment_strategy': a service cannot be updated to or from EVERY_NODE");
+    throw invalid("Invalid field 'deployment_strategy': a service cannot be updated to or from EVERY_NODE");
   }
   if (update.name !== undefined && update.name !== service.name) {
-    throw badRequest("Invalid field 'name': a service cannot be renamed");
+    throw invalid("Invalid field 'name': a service cannot be renamed");
   }
   let stale = false;
   for (const key of Object.keys(update) as (keyof ServiceSpec)[]) if (LAUNCH_FIELDS.has(key)) stale = true;

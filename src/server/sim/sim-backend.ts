@@ -2,14 +2,14 @@
 // simulation's parts (infra, stacks, services, containers, logs, exec); the state machines live in those.
 import { randomBytes } from 'node:crypto';
 import {
-  objectUri, type Container, type KindName, type Node, type NodeCluster, type Operation, type Repository, type Service,
+  objectUri, type Container, type KindName, type Node, type NodeCluster, type Repository, type Service,
   type Stack, type WireObject,
 } from '../../domain/index.js';
 import type {
-  ActionHandle, Backend, Change, ExecSession, ExecSink, LogOptions, LogSink, OperationParams, Subscription,
+  ActionHandle, Backend, Change, ExecSession, ExecSink, HandlerRegistry, LogOptions, LogSink, Subscription, Unsupported,
 } from '../backend.js';
-import { badRequest, conflict, notFound } from '../errors.js';
-import type { CreateInputs, RepositoryCreate, UpdateInputs } from '../inputs.js';
+import { conflict, missing, notAllowed } from '../backend-errors.js';
+import type { RepositoryCreate } from '../backend-inputs.js';
 import { buildCatalogue, registriesFor } from './catalogue.js';
 import { startChurn } from './churn.js';
 import { SimClock } from './clock.js';
@@ -44,6 +44,9 @@ const HEARTBEAT_CHECK_MS = 10_000;
 const CATALOGUE_KINDS: Partial<Record<KindName, 'providers' | 'regions' | 'azs' | 'nodeTypes'>> = {
   provider: 'providers', region: 'regions', az: 'azs', nodetype: 'nodeTypes',
 };
+
+/** A container's step ended as asked (null), or something else happened to it first. */
+const interrupted = (ok: boolean) => (ok ? null : 'interrupted');
 
 export class SimBackend implements Backend {
   readonly name = 'sim';
@@ -125,184 +128,151 @@ export class SimBackend implements Backend {
 
   private must<T>(kind: KindName, namespace: string, pk: readonly string[]): T {
     const object = this.get(kind, namespace, pk);
-    if (!object) throw notFound(`${kind} ${pk.join('/')} not found`);
+    if (!object) throw missing(`${kind} ${pk.join('/')} not found`);
     return object as unknown as T;
   }
 
   // ── changing ───────────────────────────────────────────────────────────────────────────────────────
 
-  create<K extends keyof CreateInputs>(kind: K, namespace: string, input: CreateInputs[K], action: ActionHandle): WireObject {
-    const sim = this.sim;
-    let created: object;
-    switch (kind) {
-      case 'nodecluster':
-        created = createCluster(sim, namespace, input as CreateInputs['nodecluster']);
-        break;
-      case 'stack':
-        created = createStack(sim, namespace, input as CreateInputs['stack']);
-        break;
-      case 'service':
-        created = createService(sim, namespace, input as CreateInputs['service'], null);
-        break;
-      case 'repository':
-        created = this.createRepository(namespace, input as RepositoryCreate);
-        break;
-      default:
-        throw badRequest(`${kind} objects cannot be created`);
-    }
-    action.succeed();
-    return created as WireObject;
-  }
+  /** The sim does everything the API offers. */
+  readonly unsupported: Unsupported = {};
 
-  update<K extends keyof UpdateInputs>(
-    kind: K, namespace: string, pk: readonly string[], input: UpdateInputs[K], action: ActionHandle,
-  ): WireObject {
-    const sim = this.sim;
-    const log = (line: string) => action.log(line);
-    switch (kind) {
-      case 'nodecluster': {
+  readonly handlers: HandlerRegistry = {
+    nodecluster: {
+      create: (namespace, input, action) => this.done(action, createCluster(this.sim, namespace, input)),
+      update: (namespace, pk, input, action) => {
         const cluster = this.must<NodeCluster>('nodecluster', namespace, pk);
-        const update = input as UpdateInputs['nodecluster'];
-        if (update.nickname !== undefined) cluster.nickname = update.nickname || cluster.name;
-        if (update.tags) retagCluster(sim, cluster, update.tags);
-        if (update.target_num_nodes !== undefined && update.target_num_nodes !== cluster.target_num_nodes) {
-          this.track(action, scaleCluster(sim, namespace, cluster, update.target_num_nodes, log));
+        if (input.nickname !== undefined) cluster.nickname = input.nickname || cluster.name;
+        if (input.tags) retagCluster(this.sim, cluster, input.tags);
+        if (input.target_num_nodes !== undefined && input.target_num_nodes !== cluster.target_num_nodes) {
+          this.track(action, scaleCluster(this.sim, namespace, cluster, input.target_num_nodes, this.logger(action)));
         } else {
-          sim.world.emit(cluster.resource_uri);
+          this.sim.world.emit(cluster.resource_uri);
           action.succeed();
         }
         return cluster as unknown as WireObject;
-      }
-      case 'node': {
+      },
+      terminate: (namespace, pk, action) => this.run<NodeCluster>('nodecluster', namespace, pk, action,
+        (cluster) => terminateCluster(this.sim, cluster, this.logger(action))),
+      operations: {
+        deploy: (namespace, pk, _params, action) => this.run<NodeCluster>('nodecluster', namespace, pk, action,
+          (cluster) => deployCluster(this.sim, namespace, cluster, this.logger(action))),
+      },
+    },
+    node: {
+      update: (namespace, pk, input, action) => {
         const node = this.must<Node>('node', namespace, pk);
-        const update = input as UpdateInputs['node'];
-        if (update.nickname !== undefined) node.nickname = update.nickname || node.external_fqdn;
-        if (update.tags) node.tags = update.tags;
-        sim.world.emit(node.resource_uri);
-        action.succeed();
-        return node as unknown as WireObject;
-      }
-      case 'stack': {
+        if (input.nickname !== undefined) node.nickname = input.nickname || node.external_fqdn;
+        if (input.tags) node.tags = input.tags;
+        this.sim.world.emit(node.resource_uri);
+        return this.done(action, node);
+      },
+      terminate: (namespace, pk, action) => this.run<Node>('node', namespace, pk, action,
+        (node) => terminateSingleNode(this.sim, node, this.logger(action))),
+      operations: {
+        'docker-upgrade': (namespace, pk, _params, action) => this.run<Node>('node', namespace, pk, action,
+          (node) => upgradeNode(this.sim, node, this.logger(action))),
+        'health-check': (namespace, pk, _params, action) => this.run<Node>('node', namespace, pk, action,
+          (node) => healthCheck(this.sim, node, this.logger(action))),
+      },
+    },
+    stack: {
+      create: (namespace, input, action) => this.done(action, createStack(this.sim, namespace, input)),
+      update: (namespace, pk, input, action) => {
         const stack = this.must<Stack>('stack', namespace, pk);
-        const pending = updateStack(sim, namespace, stack, input as UpdateInputs['stack'], log);
+        const pending = updateStack(this.sim, namespace, stack, input, this.logger(action));
         if (pending) this.track(action, pending.then(() => null));
         else action.succeed();
         return stack as unknown as WireObject;
-      }
-      case 'service': {
+      },
+      terminate: (namespace, pk, action) => this.run<Stack>('stack', namespace, pk, action,
+        (stack) => terminateStack(this.sim, stack, this.logger(action))),
+      operations: {
+        start: (namespace, pk, _params, action) => this.run<Stack>('stack', namespace, pk, action,
+          (stack) => startStack(this.sim, namespace, stack, this.logger(action))),
+        stop: (namespace, pk, _params, action) => this.run<Stack>('stack', namespace, pk, action,
+          (stack) => stopStack(this.sim, stack, this.logger(action))),
+        redeploy: (namespace, pk, params, action) => this.run<Stack>('stack', namespace, pk, action, (stack) => {
+          action.setCancelable(true);
+          return redeployStack(this.sim, namespace, stack, this.logger(action), () => action.cancelRequested, params.reuseVolumes ?? true);
+        }),
+      },
+    },
+    service: {
+      create: (namespace, input, action) => this.done(action, createService(this.sim, namespace, input, null)),
+      update: (namespace, pk, input, action) => {
         const service = this.must<Service>('service', namespace, pk);
-        const siblings = sim.world.stack(service.stack)?.services.map((u) => sim.world.service(u)!).filter(Boolean) ?? [];
-        updateService(sim, namespace, service, input as UpdateInputs['service'], siblings);
-        action.succeed();
-        return service as unknown as WireObject;
-      }
-      case 'repository': {
+        const { world } = this.sim;
+        const siblings = world.stack(service.stack)?.services.map((u) => world.service(u)!).filter(Boolean) ?? [];
+        updateService(this.sim, namespace, service, input, siblings);
+        return this.done(action, service);
+      },
+      terminate: (namespace, pk, action) => this.run<Service>('service', namespace, pk, action,
+        (service) => terminateService(this.sim, service, this.logger(action))),
+      operations: {
+        start: (namespace, pk, _params, action) => this.run<Service>('service', namespace, pk, action,
+          (service) => startService(this.sim, namespace, service, this.logger(action))),
+        stop: (namespace, pk, _params, action) => this.run<Service>('service', namespace, pk, action,
+          (service) => stopService(this.sim, service, this.logger(action))),
+        redeploy: (namespace, pk, params, action) => this.run<Service>('service', namespace, pk, action, (service) => {
+          action.setCancelable(service.sequential_deployment);
+          return redeployService(this.sim, namespace, service, this.logger(action), () => action.cancelRequested, params.reuseVolumes ?? true);
+        }),
+        scale: (namespace, pk, params, action) => this.run<Service>('service', namespace, pk, action, (service) => {
+          if (service.deployment_strategy === 'EVERY_NODE') {
+            throw notAllowed('A service with the EVERY_NODE strategy runs one container per node and cannot be scaled by hand');
+          }
+          action.setCancelable(true);
+          const target = service.target_num_containers + (params.scaleBy ?? 0);
+          return scaleService(this.sim, namespace, service, target, this.logger(action), () => action.cancelRequested);
+        }),
+      },
+    },
+    container: {
+      terminate: (namespace, pk, action) => this.run<Container>('container', namespace, pk, action,
+        (c) => terminateContainer(this.sim, c).then(() => null)),
+      operations: {
+        start: (namespace, pk, _params, action) => this.run<Container>('container', namespace, pk, action,
+          (c) => boot(this.sim, c).then(interrupted)),
+        stop: (namespace, pk, _params, action) => this.run<Container>('container', namespace, pk, action,
+          (c) => stop(this.sim, c).then(interrupted)),
+        redeploy: (namespace, pk, _params, action) => this.run<Container>('container', namespace, pk, action,
+          (c) => redeployInPlace(this.sim, c).then(interrupted)),
+      },
+    },
+    repository: {
+      create: (namespace, input, action) => this.done(action, this.createRepository(namespace, input)),
+      update: (namespace, pk, input, action) => {
         const repository = this.must<Repository>('repository', namespace, pk);
-        const update = input as UpdateInputs['repository'];
         const current = this.credentials.get(repository.resource_uri) ?? { username: '', password: '' };
-        this.credentials.set(repository.resource_uri, { ...current, ...update });
-        action.succeed();
-        return repository as unknown as WireObject;
-      }
-      default:
-        throw badRequest(`${kind} objects cannot be updated`);
-    }
+        this.credentials.set(repository.resource_uri, { ...current, ...input });
+        return this.done(action, repository);
+      },
+      terminate: (namespace, pk, action) => {
+        const repository = this.must<Repository>('repository', namespace, pk);
+        this.sim.world.remove(repository.resource_uri);
+        this.credentials.delete(repository.resource_uri);
+        return this.done(action, repository);
+      },
+    },
+  };
+
+  /** A change that is complete at once. */
+  private done(action: ActionHandle, object: object): WireObject {
+    action.succeed();
+    return object as WireObject;
   }
 
-  terminate(kind: KindName, namespace: string, pk: readonly string[], action: ActionHandle): WireObject {
-    const sim = this.sim;
-    const log = (line: string) => action.log(line);
-    const object = this.must<WireObject>(kind, namespace, pk);
-    switch (kind) {
-      case 'nodecluster':
-        this.track(action, terminateCluster(sim, object as unknown as NodeCluster, log));
-        break;
-      case 'node':
-        this.track(action, terminateSingleNode(sim, object as unknown as Node, log));
-        break;
-      case 'stack':
-        this.track(action, terminateStack(sim, object as unknown as Stack, log));
-        break;
-      case 'service':
-        this.track(action, terminateService(sim, object as unknown as Service, log));
-        break;
-      case 'container':
-        this.track(action, terminateContainer(sim, object as unknown as Container).then(() => null));
-        break;
-      case 'repository':
-        sim.world.remove(object.resource_uri);
-        this.credentials.delete(object.resource_uri);
-        action.succeed();
-        break;
-      default:
-        throw badRequest(`${kind} objects cannot be terminated`);
-    }
-    return object;
+  /** An operation on an object that goes on in simulated time; the action settles when it ends. */
+  private run<T>(kind: KindName, namespace: string, pk: readonly string[], action: ActionHandle,
+    operation: (object: T) => Promise<string | null>): WireObject {
+    const object = this.must<T>(kind, namespace, pk);
+    this.track(action, operation(object));
+    return object as unknown as WireObject;
   }
 
-  operate(
-    kind: KindName, namespace: string, pk: readonly string[], op: Operation, params: OperationParams, action: ActionHandle,
-  ): WireObject {
-    const sim = this.sim;
-    const log = (line: string) => action.log(line);
-    const canceled = () => action.cancelRequested;
-    const object = this.must<WireObject>(kind, namespace, pk);
-    const key = `${kind}:${op}`;
-    switch (key) {
-      case 'service:start':
-        this.track(action, startService(sim, namespace, object as unknown as Service, log));
-        break;
-      case 'service:stop':
-        this.track(action, stopService(sim, object as unknown as Service, log));
-        break;
-      case 'service:redeploy': {
-        const service = object as unknown as Service;
-        action.setCancelable(service.sequential_deployment);
-        this.track(action, redeployService(sim, namespace, service, log, canceled, params.reuseVolumes ?? true));
-        break;
-      }
-      case 'service:scale': {
-        const service = object as unknown as Service;
-        if (service.deployment_strategy === 'EVERY_NODE') {
-          throw badRequest('A service with the EVERY_NODE strategy runs one container per node and cannot be scaled by hand');
-        }
-        const target = service.target_num_containers + (params.scaleBy ?? 0);
-        action.setCancelable(true);
-        this.track(action, scaleService(sim, namespace, service, target, log, canceled));
-        break;
-      }
-      case 'stack:start':
-        this.track(action, startStack(sim, namespace, object as unknown as Stack, log));
-        break;
-      case 'stack:stop':
-        this.track(action, stopStack(sim, object as unknown as Stack, log));
-        break;
-      case 'stack:redeploy':
-        action.setCancelable(true);
-        this.track(action, redeployStack(sim, namespace, object as unknown as Stack, log, canceled, params.reuseVolumes ?? true));
-        break;
-      case 'container:start':
-        this.track(action, boot(sim, object as unknown as Container).then((ok) => (ok ? null : 'interrupted')));
-        break;
-      case 'container:stop':
-        this.track(action, stop(sim, object as unknown as Container).then((ok) => (ok ? null : 'interrupted')));
-        break;
-      case 'container:redeploy':
-        this.track(action, redeployInPlace(sim, object as unknown as Container).then((ok) => (ok ? null : 'interrupted')));
-        break;
-      case 'nodecluster:deploy':
-        this.track(action, deployCluster(sim, namespace, object as unknown as NodeCluster, log));
-        break;
-      case 'node:docker-upgrade':
-        this.track(action, upgradeNode(sim, object as unknown as Node, log));
-        break;
-      case 'node:health-check':
-        this.track(action, healthCheck(sim, object as unknown as Node, log));
-        break;
-      default:
-        throw badRequest(`${op} is not an operation of ${kind}`);
-    }
-    return object;
+  private logger(action: ActionHandle): (line: string) => void {
+    return (line) => action.log(line);
   }
 
   /** Settles an action when its operation ends: null is success, 'canceled' a cancel, anything else a failure. */

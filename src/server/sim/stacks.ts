@@ -2,7 +2,7 @@
 // follows their services'.
 import { objectUri, toRfc2822, UUID_V4, type Service, type Stack } from '../../domain/index.js';
 import { defined } from '../body.js';
-import { badRequest, conflict } from '../errors.js';
+import { conflict, invalid } from '../backend-errors.js';
 import type { ServiceSpec, StackCreate, StackUpdate } from '../inputs.js';
 import { parseServiceCreate } from '../inputs.js';
 import type { Sim } from './context.js';
@@ -20,11 +20,11 @@ function checkReferences(sim: Sim, namespace: string, specs: readonly Partial<Se
     : UUID_V4.test(ref) && !!sim.world.service(objectUri('service', namespace, ref)));
   for (const spec of specs) {
     for (const link of spec.linked_to_service ?? []) {
-      if (!known(link.to_service)) throw badRequest(`Invalid field 'services': '${spec.name}' links to unknown service '${link.to_service}'`);
+      if (!known(link.to_service)) throw invalid(`Invalid field 'services': '${spec.name}' links to unknown service '${link.to_service}'`);
     }
     for (const b of spec.bindings ?? []) {
       if (b.volumes_from && !known(b.volumes_from)) {
-        throw badRequest(`Invalid field 'services': '${spec.name}' takes volumes from unknown service '${b.volumes_from}'`);
+        throw invalid(`Invalid field 'services': '${spec.name}' takes volumes from unknown service '${b.volumes_from}'`);
       }
     }
   }
@@ -78,7 +78,7 @@ export function updateStack(sim: Sim, namespace: string, stack: Stack, input: St
   const fresh = input.services.filter((s) => !byName.has(s.name));
   // Validate everything before changing anything.
   const freshSpecs = fresh.map((s) => {
-    if (!s.image) throw badRequest(`Invalid field 'services': the new service '${s.name}' needs an image`);
+    if (!s.image) throw invalid(`Invalid field 'services': the new service '${s.name}' needs an image`);
     return parseServiceCreate({ image: s.image, name: s.name });
   }).map((base, i) => ({ ...base, ...defined(fresh[i]!) }) as ServiceSpec);
   checkReferences(sim, namespace, input.services, current);
