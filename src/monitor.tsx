@@ -105,8 +105,10 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   let nav: NavState | undefined;
   stdout.write(ENTER);
 
+  // Frames written so far: a question counts as seen only once a frame with it went out (see App).
+  let frames = 0;
   const renderOptions = {
-    exitOnCtrlC: false, patchConsole: true, maxFps: 30,
+    exitOnCtrlC: false, patchConsole: true, maxFps: 30, onRender: () => void frames++,
     // Only the lines that changed are written. Ink 6.8 needs scripts/patch-ink.mjs (run on install) for this:
     // unpatched, each frame lands one row lower than the last. DCTOP_INCREMENTAL=0 turns it off.
     incrementalRendering: process.env['DCTOP_INCREMENTAL'] !== '0',
@@ -145,7 +147,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const context = (): MonitorContextValue => ({
     client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
-    runExec, firstView: options.view, execCommand: options.execCommand,
+    runExec, firstView: options.view, execCommand: options.execCommand, framesWritten: () => frames,
   });
 
   const switchNamespace = (namespace: string) => {

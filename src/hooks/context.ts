@@ -25,6 +25,8 @@ export interface MonitorContextValue {
   firstView: ViewName;
   /** What exec runs in a container (--exec, default sh). */
   execCommand: string;
+  /** Frames written to the terminal so far; absent where frames are not counted (tests). */
+  framesWritten?: () => number;
 }
 
 export const MonitorContext = createContext<MonitorContextValue | null>(null);

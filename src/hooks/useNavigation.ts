@@ -3,7 +3,11 @@
 // monitor's interaction reducer (views/interaction.ts) moves it.
 import type { ViewName } from '../keys/index.js';
 
-export interface Crumb { view: ViewName; parent: string | null; label: string | null }
+export interface Crumb {
+  view: ViewName; parent: string | null; label: string | null;
+  /** Where the person was in this view when they drilled down from it: Esc comes back there. */
+  saved?: Pick<NavState, 'cursor' | 'selected' | 'filter' | 'sort'>;
+}
 
 export interface NavState {
   /** The path: [{view: 'stack'}, {view: 'service', parent: <stack uri>, label: 'shop'}] */
@@ -38,13 +42,18 @@ export function navReducer(state: NavState, action: NavAction): NavState {
   switch (action.type) {
     case 'view':
       return { ...state, ...fresh, filter: action.filter ?? '', path: [{ view: action.view, parent: null, label: null }] };
-    case 'drill':
-      return { ...state, ...fresh, path: [...state.path, { view: action.view, parent: action.parent, label: action.label }] };
-    case 'back':
+    case 'drill': {
+      const saved = { cursor: state.cursor, selected: state.selected, filter: state.filter, sort: state.sort };
+      const here = { ...state.path[state.path.length - 1]!, saved };
+      return { ...state, ...fresh, path: [...state.path.slice(0, -1), here, { view: action.view, parent: action.parent, label: action.label }] };
+    }
+    case 'back': {
       if (state.filter) return { ...state, filter: '' };
       if (state.marks.length) return { ...state, marks: [] };
       if (state.path.length <= 1) return state;
-      return { ...state, ...fresh, path: state.path.slice(0, -1) };
+      const path = state.path.slice(0, -1);
+      return { ...state, ...fresh, ...path[path.length - 1]!.saved, path };
+    }
     case 'move':
       return { ...state, cursor: action.to, selected: action.uri };
     case 'filter':

@@ -71,7 +71,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: ['node'], mutates: true, operation: 'health-check', hint: 'health-check' },
   { id: 'op.terminate', description: 'Terminate', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: 'terminate' },
   { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: ['action'], mutates: true, operation: 'cancel', hint: 'cancel' },
-  { id: 'op.retry', description: 'Retry the action', keys: ['r'], scope: 'table', views: ['action'], mutates: true, operation: 'retry', hint: 'retry' },
+  { id: 'op.retry', description: 'Retry the action (runs its operation again)', keys: ['r'], scope: 'table', views: ['action'], mutates: true, dangerous: true, operation: 'retry', hint: 'retry' },
   // Log panes
   { id: 'logs.follow', description: 'Follow (resume at the bottom)', keys: ['f'], scope: 'logs', hint: 'follow' },
   { id: 'logs.wrap', description: 'Wrap long lines', keys: ['w'], scope: 'logs', hint: 'wrap' },

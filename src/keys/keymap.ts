@@ -39,6 +39,11 @@ const CONTROL_KEYS: Record<string, KeyPress> = {
  * Ink already splits escape sequences (arrows) from the text around them; a string with an escape is one key.
  */
 export function splitKeys(input: string, key: KeyPress): Array<{ input: string; key: KeyPress }> {
+  // Esc typed just before a key arrives with it as one Alt+key (tmux and terminals do that within their
+  // escape-time): dctop binds no Alt keys, so it is an Esc and then that key, as typed.
+  if (key.meta && !key.ctrl && !key.escape && input.length === 1 && !hasNamedKey(key)) {
+    return [{ input: '', key: { escape: true } }, { input, key: { shift: input !== input.toLowerCase() } }];
+  }
   if (input.length <= 1 || input.includes('\u001b') || key.ctrl || key.meta) return [{ input, key }];
   const out: Array<{ input: string; key: KeyPress }> = [];
   for (const ch of input) {
@@ -48,6 +53,11 @@ export function splitKeys(input: string, key: KeyPress): Array<{ input: string; 
     else out.push({ input: ch, key: { shift: ch !== ch.toLowerCase() } });
   }
   return out;
+}
+
+function hasNamedKey(key: KeyPress): boolean {
+  return !!(key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end ||
+    key.return || key.tab || key.backspace || key.delete);
 }
 
 export class Keymap {

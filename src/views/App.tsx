@@ -18,7 +18,7 @@ import { Banner, Header } from './Header.js';
 import { Help, helpLines } from './Help.js';
 import { Inspect, inspectLines } from './Inspect.js';
 import {
-  cursorIn, focusedPane, initialUi, listed, opAllowed, question, reduceKey, type Effect, type KeyEnv, type Prompt, type UiState,
+  cursorIn, focusedPane, initialUi, listed, opAllowed, questionLine, reduceKey, type Effect, type KeyEnv, type Prompt, type UiState,
 } from './interaction.js';
 import { layoutOf } from './layout.js';
 import { LogPaneView, NO_DATA, visualLines } from './LogPaneView.js';
@@ -64,13 +64,13 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     if (initialStatus) setStatus({ text: initialStatus, level: 'info' });
     else if (monitor.warnings.length) setStatus({ text: monitor.warnings.join(' · '), level: 'error' });
   }, [monitor.warnings, setStatus, initialStatus]);
-  // A question counts as seen once its frame is out: only keys read after that may answer it.
+  // A question is on screen once a frame went out after the key that asked it: only keys read after that answer
+  // it. Frames are counted as Ink writes them; where it does not say (tests), commits stand in for them.
+  const commits = useRef(0);
   useLayoutEffect(() => {
-    const prompt = ui.prompt;
-    if (prompt?.kind === 'confirm' && !prompt.shown && uiRef.current.prompt === prompt) {
-      uiRef.current = { ...uiRef.current, prompt: { ...prompt, shown: true } };
-    }
-  }, [ui.prompt]);
+    commits.current++;
+  });
+  const framesWritten = monitor.framesWritten ?? (() => commits.current);
 
   // Rows changed in this snapshot light up for a second.
   for (const uri of snapshot.changed) changedAt.current.set(uri, snapshot.at);
@@ -145,6 +145,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     widths: (state) => layoutColumns(COLUMNS[currentCrumb(state.nav).view], layoutOf(state, width, height, banner).tableWidth - 2),
     overlayLength: (state) => overlayLinesOf(state).length,
     paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutOf(state, width, height, banner).paneWidth),
+    framesWritten,
   };
   const envRef = useRef(env);
   envRef.current = env;
@@ -161,7 +162,9 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       case 'logs.clear': return logs.clear(effect.id);
       case 'logs.save': return saveLogs(effect.pane.title, logs.linesOf(effect.pane.id));
       case 'exec':
-        // The runner unmounts this app while the shell has the terminal, and renders a new one after.
+        // The runner unmounts this app while the shell has the terminal, and renders a new one after: where the
+        // keys left the person (not the last frame) is where they come back to.
+        onNavChange?.(uiRef.current.nav);
         setSuspended(true);
         return void monitor.runExec(effect.uri, monitor.execCommand);
       case 'namespace': return onSwitchNamespace?.(effect.namespace);
@@ -257,13 +260,16 @@ function BottomLine({ prompt, hints, helpKey, width }: { prompt: Prompt | null; 
     const help = ` · ${helpKey} help`;
     return <Text wrap="truncate" color={theme.fg.muted}>{truncate(`${truncate(` ${hints}`, width - help.length)}${help}`, width)}</Text>;
   }
-  const label = prompt.kind === 'command' ? ':' : prompt.kind === 'filter' || prompt.kind === 'logsearch' ? '/'
-    : prompt.kind === 'scale' ? `scale ${prompt.request.objects.length === 1 ? String(prompt.request.objects[0]!['name']) : `${prompt.request.objects.length} objects`} to: `
-      : question(prompt);
-  const cursor = prompt.kind === 'confirm' && !prompt.typeName ? '' : '█';
+  let line: string;
+  if (prompt.kind === 'confirm') line = questionLine(prompt, width);
+  else {
+    const label = prompt.kind === 'command' ? ':' : prompt.kind === 'filter' || prompt.kind === 'logsearch' ? '/'
+      : `scale ${prompt.request.objects.length === 1 ? String(prompt.request.objects[0]!['name']) : `${prompt.request.objects.length} objects`} to: `;
+    line = `${label}${prompt.text}█`;
+  }
   return (
     <Text wrap="truncate" color={prompt.kind === 'confirm' ? theme.fg.error : theme.fg.accent}>
-      {truncate(`${label}${prompt.text}${cursor}`, width)}
+      {truncate(line, width)}
     </Text>
   );
 }

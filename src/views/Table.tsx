@@ -23,7 +23,7 @@ const TableRow = memo(function TableRow({ object, columns, widths, selected, mar
   const state = String(object['state'] ?? '');
   const terminated = state === 'Terminated';
   const muted = stale || terminated;
-  const gutter = marked ? '◆' : selected ? '›' : ' ';
+  const gutter = marked ? (selected ? '◈' : '◆') : selected ? '›' : ' '; // the cursor shows on a marked row too
   return (
     <Text wrap="truncate" inverse={selected && !theme.color} backgroundColor={selected ? theme.selection.bg : undefined}
       color={selected ? theme.selection.fg : undefined} dimColor={muted && !selected} strikethrough={terminated}>

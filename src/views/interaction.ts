@@ -10,6 +10,7 @@ import { nextSortColumn } from './columns.js';
 import type { Layout } from './layout.js';
 import type { Row } from './rows.js';
 import { matcher } from './rows.js';
+import { truncate } from './text.js';
 
 export type Prompt =
   | { kind: 'command'; text: string }
@@ -20,8 +21,10 @@ export type Prompt =
     kind: 'confirm'; text: string; request: Request;
     /** What to type: null for a single y; a stack's or cluster's name (or their count) for terminate. */
     typeName: string | null;
-    /** Set once the question has been on screen: keys that were typed before it cannot answer it. */
-    shown: boolean;
+    /** The number to scale to, when the question is about scaling down. */
+    target?: number;
+    /** Frames written when it was asked: it has been on screen once a later one went out (see seen()). */
+    askedAt: number;
   };
 
 /** An operation about to be asked of the server: on these objects, seen in this view. */
@@ -94,6 +97,8 @@ export interface KeyEnv {
   overlayLength(ui: UiState): number;
   /** The lines of a pane as displayed (wrapped at its width). */
   paneLines(pane: PaneState, ui: UiState): readonly { text: string }[];
+  /** How many frames have been written to the terminal so far (Infinity where frames are not counted). */
+  framesWritten(): number;
 }
 
 export interface KeyResult { ui: UiState; effects: Effect[] }
@@ -129,6 +134,17 @@ export function cursorIn(rows: readonly Row[], nav: NavState): number {
 
 export function focusedPane(ui: UiState): PaneState | undefined {
   return ui.focus ? ui.panes.find((p) => p.id === ui.focus) : undefined;
+}
+
+/** Whether a question has been on the screen (a frame went out after it was committed). */
+function seen(prompt: Extract<Prompt, { kind: 'confirm' }>, env: KeyEnv): boolean {
+  return env.framesWritten() > prompt.askedAt;
+}
+
+/** "Stop", "Upgrade docker", "Retry": a command's name in questions and status lines. */
+export function labelOf(command: Command): string {
+  const name = command.hint ?? command.description.replace(/ \(.*/, '');
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /** A short name for an object in questions and status lines. */
@@ -224,7 +240,7 @@ const promptLayer: Layer = (step, press) => {
   const prompt = step.ui.prompt;
   if (!prompt) return false;
   if (prompt.kind === 'confirm' && !prompt.typeName) return answerQuestion(step, prompt, press);
-  if (prompt.kind === 'confirm' && !prompt.shown && press.name !== 'esc') {
+  if (prompt.kind === 'confirm' && !seen(prompt, step.env) && press.name !== 'esc') {
     return step.say(`'${press.name}' arrived before the question showed: type the name to confirm`, 'error');
   }
   const { name, input } = press;
@@ -254,12 +270,12 @@ const promptLayer: Layer = (step, press) => {
 /** A y/N question: y goes ahead, any other key cancels and says so. */
 function answerQuestion(step: Step, prompt: Extract<Prompt, { kind: 'confirm' }>, press: Press): true {
   const { request } = prompt;
-  if (!prompt.shown) {
+  if (!seen(prompt, step.env)) {
     // A key typed ahead (a paste, a macro, keys in one read) never answers a question its typist had not seen.
     return step.say(`'${press.name}' arrived before the question showed: press y to ${request.label.toLowerCase()}, any other key cancels`, 'error');
   }
   step.set({ prompt: null });
-  if (press.input === 'y' || press.input === 'Y') return go(step, request);
+  if (!press.ctrl && (press.input === 'y' || press.input === 'Y')) return go(step, request, prompt.target);
   const why = press.name === 'esc' || press.input === 'n' || press.input === 'N' ? '' : ` ('${press.name}' is not y)`;
   return step.say(`${request.label} canceled${why}`);
 }
@@ -275,10 +291,17 @@ function submit(step: Step, prompt: Prompt): true {
     case 'scale': {
       const n = Number(prompt.text);
       if (!/^\d+$/.test(prompt.text) || n > 1000) return step.say(`scale: '${prompt.text}' is not a number from 0 to 1000`, 'error');
-      return go(step, { ...prompt.request, label: `Scale to ${n}:` }, n);
+      const request = { ...prompt.request, label: `Scale to ${n}:` };
+      // Scaling down stops containers (or terminates nodes): that asks like stop and terminate do.
+      const cluster = request.view === 'nodecluster';
+      const shrinks = request.objects.some((o) => n < Number(o[cluster ? 'target_num_nodes' : 'target_num_containers'] ?? 0));
+      if (!shrinks) return go(step, request, n);
+      const typeName = cluster ? (request.objects.length === 1 ? objectName(request.objects[0]!) : String(request.objects.length)) : null;
+      if (!typeName && !step.env.confirm) return go(step, request, n);
+      return step.set({ prompt: { kind: 'confirm', text: '', request, typeName, askedAt: step.env.framesWritten(), target: n } });
     }
     case 'confirm': {
-      if (prompt.text === prompt.typeName) return go(step, prompt.request);
+      if (prompt.text === prompt.typeName) return go(step, prompt.request, prompt.target);
       return step.say(`${prompt.request.label} canceled ('${prompt.text}' is not '${prompt.typeName}')`);
     }
   }
@@ -346,7 +369,7 @@ const paneLayer: Layer = (step, press) => {
     case 'logs.follow': return step.updatePane(pane.id, { offset: 0, follow: true });
     case 'logs.wrap': return step.updatePane(pane.id, { wrap: !pane.wrap });
     case 'logs.timestamps': return step.updatePane(pane.id, { timestamps: !pane.timestamps });
-    case 'filter': return step.set({ prompt: { kind: 'logsearch', text: pane.search, pane: pane.id } });
+    case 'filter': return step.set({ prompt: { kind: 'logsearch', text: '', pane: pane.id } });
     case 'logs.next': return searchPane(step, pane, 1);
     case 'logs.prev': return searchPane(step, pane, -1);
     case 'logs.clear':
@@ -430,7 +453,7 @@ const tableLayer: Layer = (step, press) => {
 /** An operation on the marked rows, or on the selected one: what cannot be done is said, dangerous ones ask. */
 function requestOperation(step: Step, command: Command): true {
   const op = command.operation!;
-  const label = command.description.replace(/ \(.*/, '');
+  const label = labelOf(command);
   const verb = label.toLowerCase();
   const view = step.view;
   const rows = step.rows();
@@ -450,7 +473,7 @@ function requestOperation(step: Step, command: Command): true {
   if (hidden) skipped.push(`${hidden} marked not shown (filtered out or gone)`);
   if (!allowed.length) {
     const states = allowedStates(op, view);
-    return step.say(`${verb}: not possible for ${listed(skipped)}${states ? `; ${verb} needs ${states}` : ''}`, 'error');
+    return step.say(`${verb}${states ? ` needs ${states}` : ' is not possible'}: not for ${listed(skipped)}`, 'error');
   }
   const request: Request = { op, label, view, objects: allowed, marked: marks.length > 0, skipped };
   if (op === 'scale') return step.set({ prompt: { kind: 'scale', text: '', request } });
@@ -458,9 +481,9 @@ function requestOperation(step: Step, command: Command): true {
     const named = op === 'terminate' && (view === 'stack' || view === 'nodecluster');
     if (named) {
       const typeName = allowed.length === 1 ? objectName(allowed[0]!) : String(allowed.length);
-      return step.set({ prompt: { kind: 'confirm', text: '', request, typeName, shown: false } });
+      return step.set({ prompt: { kind: 'confirm', text: '', request, typeName, askedAt: step.env.framesWritten() } });
     }
-    if (step.env.confirm) return step.set({ prompt: { kind: 'confirm', text: '', request, typeName: null, shown: false } });
+    if (step.env.confirm) return step.set({ prompt: { kind: 'confirm', text: '', request, typeName: null, askedAt: step.env.framesWritten() } });
   }
   return go(step, request);
 }
@@ -477,16 +500,24 @@ export function listed(items: readonly string[]): string {
   return items.length > NAMES_SHOWN ? `${shown} and ${items.length - NAMES_SHOWN} more` : shown;
 }
 
-/** The question a confirmation asks. */
-export function question(prompt: Extract<Prompt, { kind: 'confirm' }>): string {
+/** The question as one line of `width` columns: how to answer stays visible, the list of targets is what is cut. */
+export function questionLine(prompt: Extract<Prompt, { kind: 'confirm' }>, width: number): string {
+  const { what, answer } = question(prompt);
+  const rest = `${answer}${prompt.text}${prompt.typeName ? '█' : ''}`;
+  return `${truncate(what, Math.max(8, width - rest.length))}${rest}`;
+}
+
+/** The question a confirmation asks: what (may be cut to fit), and how to answer (never cut). */
+function question(prompt: Extract<Prompt, { kind: 'confirm' }>): { what: string; answer: string } {
   const { request } = prompt;
-  const what = describeTargets(request.objects, request.view, request.marked);
+  const targets = describeTargets(request.objects, request.view, request.marked);
   const skipping = request.skipped.length ? ` (skipping ${listed(request.skipped)})` : '';
+  const what = `${request.label} ${targets}${skipping}`;
   if (prompt.typeName) {
-    const ask = request.objects.length === 1 ? 'type its name' : `type ${prompt.typeName}, how many they are,`;
-    return `${request.label} ${what}${skipping}? ${ask} to confirm: `;
+    const ask = request.objects.length === 1 ? 'type its name' : `type ${prompt.typeName} (how many)`;
+    return { what, answer: `? ${ask} to confirm: ` };
   }
-  return `${request.label} ${what}${skipping}? y/N `;
+  return { what, answer: '? y/N ' };
 }
 
 // ── global: views, panes, moving, prompts ───────────────────────────────────────────────────────────
@@ -495,8 +526,8 @@ const globalLayer: Layer = (step, press) => {
   const command = step.command(press.name);
   if (!command) {
     const disabled = step.disabledCommand(press.name);
-    if (disabled) step.say(`read-only: ${disabled.description.replace(/ \(.*/, '').toLowerCase()} is disabled`, 'error');
-    return true;
+    if (disabled) return step.say(`read-only: ${labelOf(disabled).toLowerCase()} is disabled`, 'error');
+    return notHere(step, press);
   }
   if (command.scope !== 'global') return false;
   const id = command.id;
@@ -509,7 +540,7 @@ const globalLayer: Layer = (step, press) => {
     case 'quit': return step.emit({ type: 'exit' });
     case 'help': return step.set({ overlay: { kind: 'help', offset: 0 } });
     case 'command': return step.set({ prompt: { kind: 'command', text: '' } });
-    case 'filter': return step.set({ prompt: { kind: 'filter', text: ui.nav.filter } });
+    case 'filter': return step.set({ prompt: { kind: 'filter', text: '' } }); // a new filter: what is typed replaces the old one
     case 'back': return step.nav({ type: 'back' });
     case 'pane.next': {
       // Focus cycles table → pane 1 → pane 2 → … → table.
@@ -523,6 +554,16 @@ const globalLayer: Layer = (step, press) => {
     default: return true;
   }
 };
+
+/** A key bound elsewhere (another view, the table while a pane has the focus) says where it applies. */
+function notHere(step: Step, press: Press): true {
+  const elsewhere = step.env.keymap.all().find((c) => c.keys.includes(press.name));
+  if (!elsewhere) return true;
+  const label = labelOf(elsewhere);
+  if (focusedPane(step.ui) && elsewhere.scope === 'table') return step.say(`${label} acts on the table: Tab to it first`);
+  if (elsewhere.views) return step.say(`${label} is for ${elsewhere.views.map((v) => NOUNS[v][1]).join(', ')}, not ${NOUNS[step.view][1]}`);
+  return true;
+}
 
 const LAYERS: readonly Layer[] = [promptLayer, dialogLayer, paneLayer, tableLayer, globalLayer];
 

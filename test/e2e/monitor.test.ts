@@ -83,7 +83,7 @@ async function onlyContainer(term: Terminal, name: string): Promise<void> {
 function rowNames(screen: string): string[] {
   const lines = screen.split('\n');
   const header = lines.findIndex((l) => /^ NAME /.test(l));
-  return lines.slice(header + 1).filter((l) => /^[›◆ ] \S/.test(l)).map((l) => l.slice(2).split(/\s+/)[0]!);
+  return lines.slice(header + 1).filter((l) => /^[›◆◈ ] \S/.test(l)).map((l) => l.slice(2).split(/\s+/)[0]!);
 }
 
 /** A lone Esc is held back a moment by Ink (it may start a sequence): let it through before the next key. */

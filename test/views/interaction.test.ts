@@ -1,0 +1,54 @@
+// The interaction reducer on its own: a question is answered only by a key read after a frame with it went out.
+import { describe, expect, it } from 'vitest';
+import { initialNav } from '../../src/hooks/useNavigation.js';
+import { Keymap } from '../../src/keys/index.js';
+import { initialUi, reduceKey, type KeyEnv, type UiState } from '../../src/views/interaction.js';
+import { layoutOf } from '../../src/views/layout.js';
+import type { Row } from '../../src/views/rows.js';
+
+const rows: Row[] = ['web-1', 'web-2'].map((name, i) => ({ uri: `/api/app/v1/alice/container/${i}/`, object: { resource_uri: `/api/app/v1/alice/container/${i}/`, name, state: 'Running' } }));
+
+function env(frames: { n: number }): KeyEnv {
+  return {
+    keymap: new Keymap(), readonly: false, confirm: true, rows: () => rows, layout: (ui) => layoutOf(ui, 120, 40, 0),
+    widths: () => [], overlayLength: () => 0, paneLines: () => [], framesWritten: () => frames.n,
+  };
+}
+
+function press(ui: UiState, keys: string, e: KeyEnv) {
+  const effects = [];
+  for (const ch of keys) {
+    const r = reduceKey(ui, ch, {}, e);
+    ui = r.ui;
+    effects.push(...r.effects);
+  }
+  return { ui, effects };
+}
+
+describe('confirmations and frames', () => {
+  it('a y read before any frame showed the question does not answer it; after a frame it does', () => {
+    const frames = { n: 7 };
+    const e = env(frames);
+    let { ui, effects } = press(initialUi(initialNav('container')), 'jx', e);
+    expect(ui.prompt?.kind).toBe('confirm');
+    ({ ui, effects } = press(ui, 'y', e)); // no frame went out since x
+    expect(effects.some((f) => f.type === 'operate')).toBe(false);
+    expect(ui.prompt?.kind).toBe('confirm');
+    frames.n++; // Ink wrote a frame: the question is on screen
+    ({ ui, effects } = press(ui, 'y', e));
+    const operate = effects.find((f) => f.type === 'operate');
+    expect(operate && operate.type === 'operate' && operate.request.objects.map((o) => o['name'])).toEqual(['web-2']);
+    expect(ui.prompt).toBeNull();
+  });
+
+  it('Alt+y (Esc, then y, typed together) cancels', () => {
+    const frames = { n: 0 };
+    const e = env(frames);
+    let { ui } = press(initialUi(initialNav('container')), 'x', e);
+    frames.n++;
+    const r = reduceKey(ui, 'y', { meta: true }, e);
+    ui = r.ui;
+    expect(r.effects.some((f) => f.type === 'operate')).toBe(false);
+    expect(ui.prompt).toBeNull();
+  });
+});
