@@ -7,10 +7,12 @@ import { serveCommand } from './server/serve.js';
 
 const USAGE = `Usage:
   dctop [options]         the monitor: a live dashboard of a Docker Cloud API
-  dctop serve [options]   a Docker Cloud API server over a simulated cloud (dctop serve --help)
+  dctop --docker [HOST]   the monitor on a Docker engine or swarm manager (default DOCKER_HOST, else the local socket)
+  dctop serve [options]   a Docker Cloud API server over a simulated cloud or a Docker engine (dctop serve --help)
 
 Monitor options:
   --demo                  monitor an embedded sandbox (a simulated cloud), even if DOCKERCLOUD_* is set
+  --docker [HOST]         monitor a Docker engine through an embedded dctop serve --backend docker
   --fleet F --churn R     the sandbox's fleet (demo, empty or a number of containers) and activity (events/s)
   --rest-host URL         the API (default: DOCKERCLOUD_REST_HOST; without any configuration: the sandbox)
   --stream-host URL       the Stream API (default: DOCKERCLOUD_STREAM_HOST, else the REST host's origin)
@@ -35,7 +37,24 @@ function version(): string {
   return pkg.version;
 }
 
-async function monitorCommand(argv: string[]): Promise<number | undefined> {
+/** `--docker` takes an optional value (`--docker`, `--docker HOST`, `--docker=HOST`): taken out before parseArgs. */
+function takeDocker(argv: string[]): { argv: string[]; docker: string | null } {
+  const rest = [...argv];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg.startsWith('--docker=')) return { argv: [...rest.slice(0, i), ...rest.slice(i + 1)], docker: arg.slice('--docker='.length) };
+    if (arg === '--docker') {
+      const next = rest[i + 1];
+      const host = next !== undefined && !next.startsWith('-') ? next : '';
+      rest.splice(i, host ? 2 : 1);
+      return { argv: rest, docker: host };
+    }
+  }
+  return { argv: rest, docker: null };
+}
+
+async function monitorCommand(all: string[]): Promise<number | undefined> {
+  const { argv, docker } = takeDocker(all);
   let values;
   try {
     values = parseArgs({
@@ -107,7 +126,7 @@ async function monitorCommand(argv: string[]): Promise<number | undefined> {
       ...(values.apikey ? { apikey: values.apikey } : {}),
       ...(values.namespace ? { namespace: values.namespace } : {}),
     },
-    sandbox: values.demo || !configured ? { fleet: values.fleet!, churn } : null,
+    embedded: docker !== null ? { backend: 'docker', host: docker } : values.demo || !configured ? { backend: 'sim', fleet: values.fleet!, churn } : null,
     readonly: values.readonly ?? settings.readonly,
     view: (values.view ? VIEWS[values.view] : settings.view ?? 'service') as 'service',
     color: !values['no-color'] && !env['NO_COLOR'],

@@ -1,6 +1,8 @@
 // Running the monitor: the terminal (alternate screen, restored on every exit path), the embedded sandbox server
 // when nothing is configured, the Ink app, exec sessions that borrow the terminal, namespace switches.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { render, type Instance } from 'ink';
 import { DockerCloudClient, describeConfig, resolveConfig, type ConfigOptions } from './api/index.js';
@@ -13,8 +15,8 @@ import { themeFor } from './theme.js';
 
 export interface MonitorOptions {
   config: ConfigOptions;
-  /** Start the embedded sim server (no configuration, or --demo). */
-  sandbox: { fleet: string; churn: number } | null;
+  /** An embedded `dctop serve` to monitor: the sim (no configuration, or --demo), or a Docker engine (--docker). */
+  embedded: { backend: 'sim'; fleet: string; churn: number } | { backend: 'docker'; host: string } | null;
   readonly: boolean;
   view: ViewName;
   color: boolean;
@@ -27,9 +29,12 @@ const ENTER = '\u001b[?1049h\u001b[2J\u001b[H\u001b[?25l'; // alternate screen, 
 const LEAVE = '\u001b[?25h\u001b[?1049l';
 
 /** Starts `dctop serve` as a child process on a free loopback port; resolves with where and who. */
-function startSandbox(fleet: string, churn: number): Promise<{ child: ChildProcess; url: string; user: string; apikey: string }> {
+function startEmbedded(embedded: NonNullable<MonitorOptions['embedded']>): Promise<{ child: ChildProcess; url: string; user: string; apikey: string }> {
+  const args = embedded.backend === 'sim'
+    ? ['--fleet', embedded.fleet, '--churn', String(embedded.churn)]
+    : ['--backend', 'docker', ...(embedded.host ? ['--docker-host', embedded.host] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--fleet', fleet, '--churn', String(churn)], {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' },
     });
     let out = '';
@@ -42,7 +47,23 @@ function startSandbox(fleet: string, churn: number): Promise<{ child: ChildProce
       if (url && user && apikey) resolve({ child, url, user, apikey });
     });
     child.stderr!.on('data', (d: Buffer) => (err += d));
-    child.once('exit', (code) => reject(new Error(`the sandbox server exited (${code}): ${err.trim().split('\n').pop() ?? ''}`)));
+    child.once('exit', (code) => reject(new Error(`${embedded.backend === 'sim' ? 'the sandbox server' : 'dctop serve --backend docker'} exited (${code}): ${err.trim().split('\n').pop()?.replace(/^dctop serve: /, '') ?? ''}`)));
+  });
+}
+
+/** Whether the local Docker engine answers (/_ping on its socket) within a moment: the sandbox then says so. */
+function localEngineAnswers(socketPath = '/var/run/docker.sock'): Promise<boolean> {
+  if (!existsSync(socketPath)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const req = httpGet({ socketPath, path: '/_ping', timeout: 500 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -51,16 +72,20 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   let sandbox: ChildProcess | null = null;
   let configOptions = options.config;
   let mode: string;
-  if (options.sandbox) {
-    process.stderr.write('dctop: starting the sandbox (a simulated cloud)…\n');
-    const started = await startSandbox(options.sandbox.fleet, options.sandbox.churn);
+  const warnings: string[] = [];
+  if (options.embedded) {
+    const docker = options.embedded.backend === 'docker';
+    process.stderr.write(docker ? 'dctop: connecting to the Docker engine…\n' : 'dctop: starting the sandbox (a simulated cloud)…\n');
+    const started = await startEmbedded(options.embedded);
     sandbox = started.child;
     configOptions = { ...configOptions, restHost: started.url, user: started.user, apikey: started.apikey, auth: undefined };
-    mode = 'sandbox · simulated cloud';
+    mode = options.embedded.backend === 'docker' ? `docker · ${options.embedded.host || process.env['DOCKER_HOST'] || 'local engine'}` : 'sandbox · simulated cloud';
+    if (!docker && await localEngineAnswers()) warnings.push('a Docker engine answers on this machine: dctop --docker monitors it');
   } else {
     mode = 'remote';
   }
-  const config = await resolveConfig(configOptions);
+  const resolved = await resolveConfig(configOptions);
+  const config = { ...resolved, warnings: [...resolved.warnings, ...warnings] };
   const keymap = new Keymap(options.settings.keys, options.readonly);
   const theme = themeFor(options.settings.theme, options.color);
 
@@ -99,6 +124,8 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   process.on('unhandledRejection', fatal);
 
   let client = new DockerCloudClient(config);
+  // What the backend cannot do (dctop serve says; other APIs do not, and then everything is offered).
+  const backend = await Promise.race([client.backend().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 2000).unref())]);
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
   const storeOptions = { maxFps: 30, terminatedRetentionMs: 5 * 60_000 };
   let store = new FleetStore(client, storeOptions);
@@ -124,7 +151,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     instance?.unmount();
     stdout.write('\u001b[2J\u001b[H\u001b[?25h');
     stdout.write(`dctop: ${command} in ${containerUri.split('/').at(-2)?.slice(0, 8)} · exit or ctrl-d ends it, ctrl-] detaches\r\n`);
-    const session = client.exec(containerUri, command);
+    const session = client.exec(containerUri, command, { tty: stdin.isTTY === true });
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.resume();
     const onData = (data: Buffer) => {
@@ -148,6 +175,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
     runExec, firstView: options.view, execCommand: options.execCommand, framesWritten: () => frames,
+    ...(backend ? { unsupported: backend.unsupported } : {}),
   });
 
   const switchNamespace = (namespace: string) => {

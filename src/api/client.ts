@@ -4,6 +4,7 @@ import {
   collectionUri, KINDS, objectUri, type Action, type KindName, type ListPage, type Operation, type Trigger,
   type TriggerOperation, type WireOf,
 } from '../domain/index.js';
+import { DockerCloudError } from './errors.js';
 import { resolveConfig, type ClientConfig, type ConfigOptions, type ConfigSources } from './config.js';
 import { EventStream, type EventStreamOptions } from './events.js';
 import { RestClient, type RestOptions, type RestResponse } from './rest.js';
@@ -100,6 +101,19 @@ export class DockerCloudClient {
     return (await this.rest.request<T>('GET', uri)).body;
   }
 
+  /**
+   * dctop's extension: which backend serves the API and what it cannot do (kind → operation → why). Null from an
+   * API without it (the hosted Docker Cloud, an older dctop serve): then everything is assumed possible.
+   */
+  async backend(): Promise<BackendInfo | null> {
+    try {
+      return await this.fetch<BackendInfo>('/api/dctop/v1/backend/');
+    } catch (error) {
+      if (error instanceof DockerCloudError && (error.kind === 'not_found' || error.kind === 'method')) return null;
+      throw error;
+    }
+  }
+
   // ── changing ───────────────────────────────────────────────────────────────────────────────────────
 
   private async mutate<T>(method: string, path: string, body?: unknown): Promise<Mutation<T>> {
@@ -176,8 +190,9 @@ export class DockerCloudClient {
     return new LogStream(this.config, objectUri, { ...this.socketOptions(), ...options });
   }
 
-  exec(containerUri: string, command = 'sh'): ExecSession {
-    return new ExecSession(this.config, containerUri, command, this.socketOptions());
+  /** `tty`: ask for an interactive terminal (dctop's extension; other APIs ignore it). */
+  exec(containerUri: string, command = 'sh', options: { tty?: boolean } = {}): ExecSession {
+    return new ExecSession(this.config, containerUri, command, this.socketOptions(), options.tty === true);
   }
 
   private socketOptions(): SocketOptions {
@@ -192,4 +207,10 @@ export class DockerCloudClient {
   async close(): Promise<void> {
     await this.rest.close();
   }
+}
+
+/** GET /api/dctop/v1/backend/: the backend's name, and kind → operation → why it cannot be done there. */
+export interface BackendInfo {
+  backend: string;
+  unsupported: Partial<Record<string, Partial<Record<string, string>>>> & { token?: string };
 }

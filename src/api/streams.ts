@@ -82,8 +82,8 @@ export class LogStream extends SocketStream<LogFrame> {
 export class ExecSession extends SocketStream<ExecOutputFrame> {
   private readonly opened: Promise<void>;
 
-  constructor(config: ClientConfig, containerUri: string, command: string, options: SocketOptions = {}) {
-    super(config, streamUrl(config, `${containerUri}exec/`, { command }), options,
+  constructor(config: ClientConfig, containerUri: string, command: string, options: SocketOptions = {}, tty = false) {
+    super(config, streamUrl(config, `${containerUri}exec/`, tty ? { command, tty: 'true' } : { command }), options,
       (f) => f?.type === 'output' && typeof f.output === 'string');
     this.opened = new Promise((resolve) => {
       this.ws.once('open', () => resolve());

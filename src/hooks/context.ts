@@ -1,7 +1,7 @@
 // What the monitor's components share: the client and store (behind hooks: views never import the API), the
 // keymap, the theme, and how the monitor was started.
 import { createContext, useContext } from 'react';
-import type { DockerCloudClient } from '../api/index.js';
+import type { BackendInfo, DockerCloudClient } from '../api/index.js';
 import type { Keymap, ViewName } from '../keys/index.js';
 import type { FleetStore } from '../store/index.js';
 import type { Theme } from '../theme.js';
@@ -25,6 +25,8 @@ export interface MonitorContextValue {
   firstView: ViewName;
   /** What exec runs in a container (--exec, default sh). */
   execCommand: string;
+  /** What the API's backend cannot do (view → operation → why): those keys are not offered. */
+  unsupported?: BackendInfo['unsupported'];
   /** Frames written to the terminal so far; absent where frames are not counted (tests). */
   framesWritten?: () => number;
 }

@@ -7,6 +7,11 @@ export interface Accounts {
   users: Map<string, string>;
   /** organisation → its members */
   orgs: Map<string, Set<string>>;
+  /**
+   * A namespace every user is a member of, and where a request that names none goes (the docker backend's: an
+   * engine has no tenants). Absent: a request without a namespace is in the user's own.
+   */
+  shared?: string;
 }
 
 export function createAccounts(users: readonly string[], orgs: readonly string[]): Accounts {
@@ -62,9 +67,15 @@ export function authenticate(accounts: Accounts, authorization: string | undefin
 export function namespacesOf(accounts: Accounts, user: string): string[] {
   const namespaces = [user];
   for (const [org, members] of accounts.orgs) if (members.has(user)) namespaces.push(org);
+  if (accounts.shared && !namespaces.includes(accounts.shared)) namespaces.push(accounts.shared);
   return namespaces;
 }
 
 export function canAccess(accounts: Accounts, user: string, namespace: string): boolean {
-  return namespace === user || (accounts.orgs.get(namespace)?.has(user) ?? false);
+  return namespace === user || namespace === accounts.shared || (accounts.orgs.get(namespace)?.has(user) ?? false);
+}
+
+/** The namespace of a request that names none. */
+export function defaultNamespace(accounts: Accounts, user: string): string {
+  return accounts.shared ?? user;
 }

@@ -5,7 +5,7 @@ import {
   KINDS, allows, parsePath, type KindName, type KindSpec, type Operation, type ParsedPath, type WireObject,
 } from '../domain/index.js';
 import type { ActionLog, ActionRequest, Runner } from './actions.js';
-import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js';
+import { authenticate, canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
 import { POST_OPERATIONS, type ActionHandle, type Backend, type Outcome, type PostOperation, type Verb } from './backend.js';
 import { unsupported } from './backend-errors.js';
 import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
@@ -103,7 +103,7 @@ export class RestApi {
     const wait = this.ctx.limiter.take(user);
     if (wait > 0) throw new ApiError(429, `Too many requests; retry in ${wait} s`, { 'Retry-After': String(wait) });
 
-    const namespace = parsed.namespace ?? user;
+    const namespace = parsed.namespace ?? defaultNamespace(this.ctx.accounts, user);
     if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such endpoint: ${url.pathname}`);
     const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJsonBody(req) : undefined;
     const r: Request = { req, method, path, query: url.searchParams, user, namespace, parsed, body };

@@ -2,13 +2,21 @@
 import { parseArgs } from 'node:util';
 import { ApiServer } from './api-server.js';
 import { createAccounts, primaryUser } from './auth.js';
+import type { Backend } from './backend.js';
+import { DockerBackend } from './docker/docker-backend.js';
 import { parseFleet, type FleetSpec } from './sim/fleet.js';
 import { SimBackend } from './sim/sim-backend.js';
 
 export interface ServeOptions {
   host: string;
   port: number;
-  backend: 'sim';
+  backend: 'sim' | 'docker';
+  /** docker: the engine (default DOCKER_HOST, else the local socket). */
+  dockerHost: string | undefined;
+  /** docker: other swarm nodes' engines, by node name. */
+  nodeEngines: Record<string, string>;
+  /** docker: the namespace of the engine's objects (default: the first user). */
+  namespace: string | undefined;
   fleet: FleetSpec;
   seed: number;
   speed: number;
@@ -20,12 +28,16 @@ export interface ServeOptions {
 
 export const SERVE_USAGE = `Usage: dctop serve [options]
 
-A Docker Cloud API server (REST + Stream) over a simulated cloud.
+A Docker Cloud API server (REST + Stream) over a simulated cloud, or over a real Docker engine or swarm.
 
   --host HOST         address to listen on (default 127.0.0.1)
   --port N            port (default 8080; 0 picks a free one)
-  --backend sim       the backend (sim: a simulated cloud)
-  --fleet F           the starting fleet: demo, empty, or a number of containers (default demo)
+  --backend B         sim (a simulated cloud, the default) or docker (a Docker engine, or a swarm's manager)
+  --docker-host H     docker: the engine, unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)
+                      or ssh://user@host (default DOCKER_HOST, else unix:///var/run/docker.sock)
+  --node-engine N=H   docker: the engine of swarm node N, for the logs and exec of its tasks (repeatable)
+  --namespace NAME    docker: the namespace of the engine's objects (default: the first --user)
+  --fleet F           sim: the starting fleet: demo, empty, or a number of containers (default demo)
   --seed N            makes the fleet and its activity reproducible
   --speed X           simulated time runs X times faster (default 1)
   --churn R           background activity at about R events per second (default 0)
@@ -52,6 +64,9 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: '8080' },
         backend: { type: 'string', default: 'sim' },
+        'docker-host': { type: 'string' },
+        'node-engine': { type: 'string', multiple: true, default: [] },
+        namespace: { type: 'string' },
         fleet: { type: 'string', default: 'demo' },
         seed: { type: 'string' },
         speed: { type: 'string', default: '1' },
@@ -69,8 +84,15 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
   }
   const v = parsed.values;
   if (v.help) return 'help';
-  if (v.backend !== 'sim') {
-    throw new UsageError(`--backend ${v.backend}: only the sim backend is available in this build`);
+  if (v.backend !== 'sim' && v.backend !== 'docker') throw new UsageError(`--backend expects sim or docker, got '${v.backend}'`);
+  const nodeEngines: Record<string, string> = {};
+  for (const spec of v['node-engine'] as string[]) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--node-engine expects NODE=HOST, got '${spec}'`);
+    nodeEngines[spec.slice(0, eq)] = spec.slice(eq + 1);
+  }
+  if (v.backend === 'sim' && (v['docker-host'] || Object.keys(nodeEngines).length || v.namespace)) {
+    throw new UsageError('--docker-host, --node-engine and --namespace go with --backend docker');
   }
   const port = number(v.port!, '--port', 0);
   if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port expects 0 to 65535, got '${v.port}'`);
@@ -83,7 +105,10 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
   return {
     host: v.host!,
     port,
-    backend: 'sim',
+    backend: v.backend,
+    dockerHost: v['docker-host'],
+    nodeEngines,
+    namespace: v.namespace,
     fleet,
     seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : number(v.seed, '--seed', 0),
     speed: number(v.speed!, '--speed', Number.MIN_VALUE),
@@ -96,6 +121,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
 
 export interface RunningServer {
   server: ApiServer;
+  /** What it serves: "sim backend, fleet demo (41 containers, seed 1)", "docker backend, engine vm (20.10.24) …". */
+  what: string;
   url: string;
   user: string;
   apikey: string;
@@ -111,7 +138,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw new UsageError((error as Error).message);
   }
   const [user, apikey] = primaryUser(accounts);
-  const backend = new SimBackend({ seed: options.seed, speed: options.speed });
+  let backend: Backend;
+  let sim: SimBackend | undefined;
+  let what: string;
+  if (options.backend === 'docker') {
+    // An engine has no tenants: one namespace, shared by every user, where requests without one go.
+    accounts.shared = options.namespace ?? user;
+    const docker = await DockerBackend.connect({ host: options.dockerHost, namespace: accounts.shared, nodeEngines: options.nodeEngines });
+    backend = docker;
+    what = `docker backend, ${docker.describe()}, namespace ${accounts.shared}`;
+  } else {
+    backend = sim = new SimBackend({ seed: options.seed, speed: options.speed });
+    what = `sim backend, fleet ${options.fleet}`;
+  }
   const server = new ApiServer({ backend, accounts, rateLimit: options.rateLimit });
   let url: string;
   try {
@@ -120,10 +159,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await backend.close();
     throw error;
   }
-  backend.setApiBase(url);
-  backend.populate(user, options.fleet);
-  backend.startChurn(user, options.churn);
-  return { server, url, user, apikey, close: () => server.close() };
+  if (sim) {
+    sim.setApiBase(url);
+    sim.populate(user, options.fleet);
+    sim.startChurn(user, options.churn);
+    what += ` (${sim.list('container', user).length} containers, seed ${options.seed})`;
+  } else {
+    what += ` (${backend.list('container', accounts.shared!).length} containers)`;
+  }
+  return { server, url, user, apikey, what, close: () => server.close() };
 }
 
 export function exportLine(running: RunningServer): string {
@@ -168,10 +212,6 @@ export async function serveCommand(argv: readonly string[]): Promise<number | un
   // Before saying where we listen: whoever reads that may signal us at once.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  const containers = running.server.options.backend.list('container', running.user).length;
-  process.stdout.write(
-    `dctop serve: ${options.backend} backend, fleet ${options.fleet} (${containers} containers, seed ${options.seed}), ` +
-      `listening on ${running.url}\n${exportLine(running)}\n`,
-  );
+  process.stdout.write(`dctop serve: ${running.what}, listening on ${running.url}\n${exportLine(running)}\n`);
   return undefined;
 }

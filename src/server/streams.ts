@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { KINDS, parsePath, type ExecOutputFrame, type LogFrame, type ParsedPath } from '../domain/index.js';
 import type { ActionLog } from './actions.js';
-import { authenticate, canAccess, namespacesOf, type Accounts } from './auth.js';
+import { authenticate, canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
 import type { Backend, ExecSession, LogLine, LogSink, Outcome, Subscription } from './backend.js';
 import { toBool, toInt } from './body.js';
 import { ApiError, notFound, toApiError } from './errors.js';
@@ -54,7 +54,7 @@ export class StreamApi {
       if (!parsed) throw notFound(`No such stream: ${url.pathname}`);
       const user = authenticate(this.ctx.accounts, req.headers.authorization, url.searchParams);
       if (!user) throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
-      const namespace = parsed.namespace ?? user;
+      const namespace = parsed.namespace ?? defaultNamespace(this.ctx.accounts, user);
       if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such stream: ${url.pathname}`);
       const open = this.route(parsed, url.searchParams, user, namespace);
       this.wss.handleUpgrade(req, socket, head, (ws) => {

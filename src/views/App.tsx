@@ -5,7 +5,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { writeFileSync } from 'node:fs';
-import type { WireObject } from '../domain/index.js';
+import type { Operation, WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';
 import { useLogPanes } from '../hooks/useLogPanes.js';
 import { currentCrumb, initialNav, type NavState } from '../hooks/useNavigation.js';
@@ -71,6 +71,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     commits.current++;
   });
   const framesWritten = monitor.framesWritten ?? (() => commits.current);
+  // The backend's verbs: a cluster's scale is its update (PATCH target_num_nodes).
+  const unsupportedHere = (v: ViewName, op: Operation) => monitor.unsupported?.[v]?.[op === 'scale' && v === 'nodecluster' ? 'update' : op];
 
   // Rows changed in this snapshot light up for a second.
   for (const uri of snapshot.changed) changedAt.current.set(uri, snapshot.at);
@@ -146,6 +148,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     overlayLength: (state) => overlayLinesOf(state).length,
     paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutOf(state, width, height, banner).paneWidth),
     framesWritten,
+    unsupported: unsupportedHere,
   };
   const envRef = useRef(env);
   envRef.current = env;
@@ -205,7 +208,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const available = keymap.available(pane ? 'logs' : 'table', pane ? null : view);
   const helpKey = available.find((c) => c.id === 'help')?.keys[0] ?? '?';
   const hints = available
-    .filter((c) => c.hint && c.id !== 'help' && (!c.operation || pane || (selected !== undefined && opAllowed(selected.object, c.operation, view))))
+    .filter((c) => c.hint && c.id !== 'help' && (!c.operation || pane ||
+      (selected !== undefined && opAllowed(selected.object, c.operation, view) && !unsupportedHere(view, c.operation))))
     .sort((a, b) => Number(b.scope !== 'global') - Number(a.scope !== 'global')) // what this view can do first
     .map((c) => `${c.keys[0]} ${c.hint}`).join(' · ');
 

@@ -97,8 +97,10 @@ export interface KeyEnv {
   overlayLength(ui: UiState): number;
   /** The lines of a pane as displayed (wrapped at its width). */
   paneLines(pane: PaneState, ui: UiState): readonly { text: string }[];
-  /** How many frames have been written to the terminal so far (Infinity where frames are not counted). */
+  /** How many frames have been written to the terminal so far. */
   framesWritten(): number;
+  /** Why the API's backend cannot do an operation on a view's objects; undefined when it can. */
+  unsupported(view: ViewName, op: Operation): string | undefined;
 }
 
 export interface KeyResult { ui: UiState; effects: Effect[] }
@@ -456,6 +458,8 @@ function requestOperation(step: Step, command: Command): true {
   const label = labelOf(command);
   const verb = label.toLowerCase();
   const view = step.view;
+  const cannot = step.env.unsupported(view, op);
+  if (cannot) return step.say(`${verb}: ${cannot}`, 'error');
   const rows = step.rows();
   const marks = step.ui.nav.marks;
   let targets: WireObject[];

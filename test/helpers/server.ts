@@ -1,18 +1,22 @@
 // Test harness: a real `dctop serve` (sim backend) on a loopback port, and small HTTP/websocket clients for it.
 import WebSocket from 'ws';
 import { ApiServer } from '../../src/server/api-server.js';
-import { createAccounts } from '../../src/server/auth.js';
+import { createAccounts, type Accounts } from '../../src/server/auth.js';
+import type { Backend } from '../../src/server/backend.js';
 import type { FleetSpec } from '../../src/server/sim/fleet.js';
 import { SimBackend } from '../../src/server/sim/sim-backend.js';
 
-export interface TestServer {
+export interface ServedApi {
   url: string;
   wsUrl: string;
   server: ApiServer;
-  backend: SimBackend;
   /** REST as `user` (default: alice). */
   api(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse>;
   close(): Promise<void>;
+}
+
+export interface TestServer extends ServedApi {
+  backend: SimBackend;
 }
 
 export interface RequestOptions { user?: string; key?: string; headers?: Record<string, string>; rawBody?: string }
@@ -27,14 +31,36 @@ export function basic(user: string, key = USERS[user] ?? ''): string {
 export async function startTestServer(options: {
   fleet?: FleetSpec; speed?: number; seed?: number; rateLimit?: number; churn?: number;
 } = {}): Promise<TestServer> {
-  const accounts = createAccounts(Object.entries(USERS).map(([u, k]) => `${u}:${k}`), ['acme:alice,bob']);
   // Fast enough for tests, slow enough that transitional states are observable.
   const backend = new SimBackend({ seed: options.seed ?? 42, speed: options.speed ?? 50 });
-  const server = new ApiServer({ backend, accounts, rateLimit: options.rateLimit ?? 0 });
-  const url = await server.listen(0, '127.0.0.1');
+  const served = await serve(backend, testAccounts(), options.rateLimit ?? 0);
+  const { server, url } = served;
   backend.setApiBase(url);
   backend.populate('alice', options.fleet ?? 'demo');
   if (options.churn) backend.startChurn('alice', options.churn);
+  const close = async () => {
+    // Every change must reach the serialization cache: a stale entry here means a mutation without world.touch().
+    const stale = [];
+    for (const namespace of backend.sim.world.namespaces()) {
+      for (const kind of ['nodecluster', 'node', 'stack', 'service', 'container', 'repository'] as const) {
+        for (const object of backend.list(kind, namespace)) if (server.json.isStale(object)) stale.push(object.resource_uri);
+      }
+    }
+    await server.close();
+    if (stale.length) throw new Error(`stale serializations (a change without world.touch): ${stale.join(', ')}`);
+  };
+  return { ...served, backend, close };
+}
+
+/** alice, bob and carol, and the organisation acme of alice and bob. */
+export function testAccounts(): Accounts {
+  return createAccounts(Object.entries(USERS).map(([u, k]) => `${u}:${k}`), ['acme:alice,bob']);
+}
+
+/** The API server over any backend, on a free loopback port, with a REST helper. */
+export async function serve(backend: Backend, accounts: Accounts, rateLimit = 0): Promise<ServedApi> {
+  const server = new ApiServer({ backend, accounts, rateLimit });
+  const url = await server.listen(0, '127.0.0.1');
   const api = async (method: string, path: string, body?: unknown, o: RequestOptions = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };
     if (o.user !== '') headers['Authorization'] = basic(o.user ?? 'alice', o.key);
@@ -53,18 +79,7 @@ export async function startTestServer(options: {
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
-  const close = async () => {
-    // Every change must reach the serialization cache: a stale entry here means a mutation without world.touch().
-    const stale = [];
-    for (const namespace of backend.sim.world.namespaces()) {
-      for (const kind of ['nodecluster', 'node', 'stack', 'service', 'container', 'repository'] as const) {
-        for (const object of backend.list(kind, namespace)) if (server.json.isStale(object)) stale.push(object.resource_uri);
-      }
-    }
-    await server.close();
-    if (stale.length) throw new Error(`stale serializations (a change without world.touch): ${stale.join(', ')}`);
-  };
-  return { url, wsUrl: url.replace(/^http/, 'ws'), server, backend, api, close };
+  return { url, wsUrl: url.replace(/^http/, 'ws'), server, api, close: () => server.close() };
 }
 
 /** Polls until `check` returns a truthy value (state changes take simulated time). */
@@ -110,14 +125,14 @@ export function collect(ws: WebSocket): Collected {
 }
 
 /** The first object of a filtered list. */
-export async function findOne(t: TestServer, path: string): Promise<any> {
+export async function findOne(t: ServedApi, path: string): Promise<any> {
   const res = await t.api('GET', path);
   if (res.status !== 200 || !res.body.objects?.length) throw new Error(`nothing at ${path}: ${res.status}`);
   return res.body.objects[0];
 }
 
 /** Waits for an action to finish and returns it. */
-export async function settled(t: TestServer, actionUri: string): Promise<any> {
+export async function settled(t: ServedApi, actionUri: string): Promise<any> {
   return eventually(async () => {
     const res = await t.api('GET', actionUri);
     return ['Success', 'Failed', 'Canceled'].includes(res.body.state) ? res.body : undefined;

@@ -1,0 +1,9 @@
+// UUIDs of Docker Cloud objects derived from the engine's own IDs: the same engine object always has the same URI,
+// across restarts of `dctop serve`, and the shape is a v4 UUID's, as the official clients expect.
+import { createHash } from 'node:crypto';
+
+export function uuidFor(kind: string, engineId: string): string {
+  const h = createHash('sha256').update(`${kind}\0${engineId}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
