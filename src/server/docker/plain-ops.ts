@@ -142,7 +142,7 @@ export class PlainOps {
     for (const spec of input.services) {
       for (let i = 1; i <= Math.max(1, spec.target_num_containers); i++) ids.push(await this.createFromSpec(spec, input.name, i, action));
     }
-    return this.settleOn(action, 'stack', uuid, ids, (o) => o?.['state'] === 'Not Running', `stack ${input.name} was not created`);
+    return this.settleOn(action, 'stack', uuid, ids, (o) => (o?.['services'] as string[] | undefined)?.length === input.services.length, `stack ${input.name} was not created`);
   }
 
   async updateStack(uuid: string, input: StackUpdate, action: ActionHandle): Promise<WireObject> {

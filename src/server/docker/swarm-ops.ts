@@ -124,7 +124,8 @@ export class SwarmOps {
       ids.push(created.id ?? created.ID ?? '');
     }
     await this.mirror.refresh({ services: ids, tasksOf: ids });
-    return this.settleStack(uuidFor('stack', input.name), ids, action, 'Not Running');
+    // Created: every service there (held Not running until the stack starts; a global one runs at once).
+    return this.settleStack(uuidFor('stack', input.name), ids, action, (stack) => (stack['services'] as string[]).length === ids.length);
   }
 
   async updateStack(uuid: string, input: StackUpdate, action: ActionHandle): Promise<WireObject> {
@@ -143,7 +144,7 @@ export class SwarmOps {
       }
     }
     await this.mirror.refresh({ services: ids, tasksOf: ids });
-    return this.settleStack(uuid, ids, action, 'Running');
+    return this.settleStack(uuid, ids, action, (stack) => ids.every((id) => (stack['services'] as string[]).includes(objectUri('service', this.namespace, uuidFor('service', id)))));
   }
 
   async stackEach(uuid: string, what: 'start' | 'stop' | 'redeploy' | 'terminate', action: ActionHandle): Promise<WireObject> {
@@ -157,7 +158,7 @@ export class SwarmOps {
       else await this.terminateService(id, quiet(action));
     }
     const want = { start: 'Running', stop: 'Stopped', redeploy: 'Running', terminate: 'Terminated' }[what];
-    return this.settleStack(uuid, services.map((s) => s.ID), action, want);
+    return this.settleStack(uuid, services.map((s) => s.ID), action, (stack) => stack['state'] === want);
   }
 
   // ── a task's container, a node ──────────────────────────────────────────────────────────────────
@@ -211,9 +212,9 @@ export class SwarmOps {
     return object;
   }
 
-  private settleStack(uuid: string, ids: string[], action: ActionHandle, want: string): WireObject {
+  private settleStack(uuid: string, ids: string[], action: ActionHandle, reached: (stack: WireObject) => boolean): WireObject {
     const uri = objectUri('stack', this.namespace, uuid);
-    this.settle(action, () => this.mirror.get(uri)?.['state'] === want, `the stack did not reach ${want}`,
+    this.settle(action, () => { const s = this.mirror.get(uri); return s !== undefined && reached(s); }, 'the stack did not get there',
       () => this.mirror.refresh({ services: ids, tasksOf: ids }));
     const object = this.mirror.get(uri);
     if (!object) throw missing(`stack ${uuid} not found after the change`);
@@ -249,8 +250,8 @@ function setReplicas(spec: Spec, n: number): void {
 export function nodeEngineNeeded(mirror: Mirror, nodeId: string | undefined, doing: string): string {
   const node = nodeId ? mirror.raw.nodes.get(nodeId) : undefined;
   const host = node?.Description.Hostname ?? nodeId ?? 'an unknown node';
-  return `${doing} a container on swarm node ${host} needs that node's engine: start dctop serve with --node-engine ${host}=HOST ` +
-    '(a unix socket, tcp:// or ssh://); the manager alone cannot reach it';
+  return `${doing} a container on swarm node ${host} needs --node-engine ${host}=HOST (that node's engine: a unix socket, ` +
+    'tcp:// or ssh://); the manager alone cannot reach it';
 }
 
 /**

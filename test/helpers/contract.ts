@@ -1,14 +1,12 @@
-// One contract, every backend: the sim, a plain Docker engine and a swarm, over real HTTP and websockets. What a
-// client may rely on whatever serves the API: listings whose references resolve, a created service that runs,
+// One contract, every backend (the sim, a plain Docker engine, a swarm: test/contract/*), over real HTTP and
+// websockets. What a client may rely on whatever serves the API: listings whose references resolve, a created service that runs,
 // events (with parents) for its changes, scaling, logs, exec, redeploy, terminate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import {
-  cleanUp, IMAGE, liveWorkers, needsEngine, PLAIN_ENGINE, startDockerServer, SWARM_ENGINE,
-} from '../helpers/docker.js';
-import { collect, eventually, findOne, openSocket, settled, startTestServer, type ServedApi } from '../helpers/server.js';
+import { cleanUp, IMAGE, liveWorkers, needsEngine, PLAIN_ENGINE, startDockerServer, SWARM_ENGINE } from './docker.js';
+import { collect, eventually, openSocket, settled, startTestServer, type ServedApi } from './server.js';
 
-interface Subject {
+export interface Subject {
   name: string;
   skip: boolean;
   start(): Promise<ServedApi>;
@@ -19,21 +17,20 @@ interface Subject {
 }
 
 const PREFIX = 'ct-';
-const SUBJECTS: Subject[] = [
-  { name: 'sim', skip: false, start: () => startTestServer({ fleet: 'demo' }), image: 'tutum/hello-world', restartsContainers: true },
-  {
-    name: 'docker (plain engine)', skip: needsEngine(PLAIN_ENGINE), start: () => startDockerServer(PLAIN_ENGINE), image: IMAGE,
-    restartsContainers: true, cleanUp: () => cleanUp(PLAIN_ENGINE, PREFIX),
-  },
-  {
-    name: 'docker (swarm)', skip: needsEngine(SWARM_ENGINE), start: () => startDockerServer(SWARM_ENGINE, liveWorkers()), image: IMAGE,
-    restartsContainers: false, cleanUp: () => cleanUp(SWARM_ENGINE, PREFIX),
-  },
-];
+export const SIM: Subject = { name: 'sim', skip: false, start: () => startTestServer({ fleet: 'demo' }), image: 'tutum/hello-world', restartsContainers: true };
+export const PLAIN: Subject = {
+  name: 'docker (plain engine)', skip: needsEngine(PLAIN_ENGINE), start: () => startDockerServer(PLAIN_ENGINE), image: IMAGE,
+  restartsContainers: true, cleanUp: () => cleanUp(PLAIN_ENGINE, PREFIX),
+};
+export const SWARM: Subject = {
+  name: 'docker (swarm)', skip: needsEngine(SWARM_ENGINE), start: () => startDockerServer(SWARM_ENGINE, liveWorkers()), image: IMAGE,
+  restartsContainers: false, cleanUp: () => cleanUp(SWARM_ENGINE, PREFIX),
+};
 
 const TICKS = 'i=0; while true; do i=$((i+1)); echo "tick $i"; echo "warn $i" >&2; sleep 0.3; done';
 
-for (const subject of SUBJECTS) {
+/** The contract's tests, for one backend. */
+export function contract(subject: Subject): void {
   describe.skipIf(subject.skip)(`the contract: ${subject.name}`, () => {
     let t: ServedApi;
     let events: WebSocket;
@@ -185,35 +182,3 @@ for (const subject of SUBJECTS) {
   });
 }
 
-describe.skipIf(needsEngine(SWARM_ENGINE))('what Docker cannot do: a clear 4xx, no action left behind', () => {
-  let t: ServedApi;
-  beforeAll(async () => {
-    t = await startDockerServer(SWARM_ENGINE, liveWorkers());
-  });
-  afterAll(() => t?.close());
-
-  it('refuses cloud node clusters, docker upgrades and node tokens, with the reason', async () => {
-    const actionsBefore = (await t.api('GET', '/api/audit/v1/action/?limit=1')).body.meta.total_count;
-    const cluster = await t.api('POST', '/api/infra/v1/nodecluster/', { name: 'x', node_type: '/api/infra/v1/nodetype/aws/t2.micro/', region: '/api/infra/v1/region/aws/us-east-1/' });
-    expect(cluster.status).toBe(400);
-    expect(cluster.body.error).toMatch(/no cloud provider/);
-    const node = await findOne(t, '/api/infra/v1/node/');
-    const upgrade = await t.api('POST', `${node.resource_uri}docker-upgrade/`);
-    expect(upgrade.status).toBe(400);
-    expect(upgrade.body.error).toMatch(/package manager/);
-    const token = await t.api('POST', '/api/infra/v1/token/');
-    expect(token.status).toBe(400);
-    expect(token.body.error).toMatch(/docker swarm join/);
-    expect((await t.api('GET', '/api/audit/v1/action/?limit=1')).body.meta.total_count).toBe(actionsBefore);
-    const info = (await t.api('GET', '/api/dctop/v1/backend/')).body;
-    expect(info.unsupported.node['docker-upgrade']).toMatch(/package manager/);
-    expect(info.unsupported.nodecluster.create).toMatch(/no cloud provider/);
-  });
-
-  it('every user sees the engine, without naming a namespace; no other namespace has anything', async () => {
-    const alice = (await t.api('GET', '/api/infra/v1/node/')).body.objects.map((n: { uuid: string }) => n.uuid);
-    const bob = (await t.api('GET', '/api/infra/v1/node/', undefined, { user: 'bob' })).body.objects.map((n: { uuid: string }) => n.uuid);
-    expect(bob).toEqual(alice);
-    expect((await t.api('GET', '/api/infra/v1/acme/node/')).body.objects).toEqual([]);
-  });
-});

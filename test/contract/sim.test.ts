@@ -1,0 +1,4 @@
+// The contract of every backend, on the sim.
+import { contract, SIM } from '../helpers/contract.js';
+
+contract(SIM);
