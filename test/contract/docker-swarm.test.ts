@@ -3,13 +3,19 @@
 // a drained node loses its tasks, a killed worker goes Unreachable and its tasks move, as events. Everything that
 // touches the swarm is in this one file, so that its tests never run alongside each other.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, SWARM } from '../helpers/contract.js';
 import {
   cleanUp, docker, ENV_SCRIPT, IMAGE, liveWorkers, needsEngine, startDockerServer, SWARM_ENGINE, WORKERS, type DockerServer,
 } from '../helpers/docker.js';
 import { collect, eventually, findOne, openSocket, settled } from '../helpers/server.js';
+import { Terminal } from '../e2e/tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 
 contract(SWARM);
 
@@ -74,6 +80,76 @@ describe.skipIf(needsEngine(SWARM_ENGINE))('what Docker cannot do: a clear 4xx, 
     const gone = await t.api('DELETE', stack.resource_uri);
     expect((await settled(t, gone.headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
     expect(docker(SWARM_ENGINE, 'service', 'ls', '-q', '--filter', `name=${PREFIX}shop`)).toBe('');
+  });
+});
+
+describe.skipIf(needsEngine(SWARM_ENGINE))("the docker-cloud CLI's calls, on a swarm", () => {
+  // The CLI (Python, on PyPI, which this machine cannot reach) sends these, as wire-compat.md says: names or
+  // 8-character UUID prefixes resolved with uuid__startswith then name, empty JSON bodies on operations,
+  // PATCH then POST scale/, stack files with their own keys, and the event stream.
+  let t: DockerServer;
+  beforeAll(async () => {
+    cleanUp(SWARM_ENGINE, PREFIX);
+    t = await startDockerServer(SWARM_ENGINE, liveWorkers());
+  });
+  afterAll(async () => {
+    await t?.close();
+    cleanUp(SWARM_ENGINE, PREFIX);
+  });
+  const resolve = async (kind: string, id: string) => {
+    const byUuid = (await t.api('GET', `/api/app/v1/${kind}/?uuid__startswith=${id}`)).body.objects;
+    return byUuid.length ? byUuid[0] : (await t.api('GET', `/api/app/v1/${kind}/?name=${id}`)).body.objects[0];
+  };
+  const post = (uri: string) => t.api('POST', uri, undefined, { rawBody: '', headers: { 'Content-Type': 'application/json' } });
+
+  it('service run, ps, inspect, scale, stop, start, redeploy, terminate; container ps and stop; event', async () => {
+    const events = await openSocket(`${t.wsUrl}/api/audit/v1/events`);
+    // `docker-cloud service run -n ds-cli -t 2 -e GREETING=hi dctop-busybox:latest`: create, then start.
+    const created = await t.api('POST', '/api/app/v1/service/', {
+      image: IMAGE, name: `${PREFIX}cli`, target_num_containers: '2', container_envvars: [{ key: 'GREETING', value: 'hi' }],
+      run_command: 'sleep 1000', autorestart: 'ALWAYS',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await post(`${created.body.resource_uri}start/`)).status).toBe(202);
+    const byName = await resolve('service', `${PREFIX}cli`);
+    const byPrefix = await resolve('service', byName.uuid.slice(0, 8));
+    expect(byPrefix.resource_uri).toBe(byName.resource_uri);
+    await eventually(async () => (await t.api('GET', byName.resource_uri)).body.state === 'Running', 30_000, 'Running');
+    expect((await t.api('GET', byName.resource_uri)).body.container_envvars).toEqual([{ key: 'GREETING', value: 'hi' }]);
+    // `service scale ds-cli 3`
+    expect((await t.api('PATCH', byName.resource_uri, { target_num_containers: 3 })).status).toBe(200);
+    expect((await post(`${byName.resource_uri}scale/`)).status).toBe(202);
+    await eventually(async () => (await t.api('GET', byName.resource_uri)).body.running_num_containers === 3, 30_000, '3 running');
+    // `container ps --service ds-cli`, then `container stop <uuid prefix>`
+    const containers = (await t.api('GET', `/api/app/v1/container/?service=${byName.resource_uri}&state=Running`)).body.objects;
+    expect(containers).toHaveLength(3);
+    const stop = await post(`${(await resolve('container', containers[0].uuid.slice(0, 8))).resource_uri}stop/`);
+    expect(stop.status, JSON.stringify(stop.body)).toBeLessThan(300);
+    // `service stop`, `service start`, `service redeploy`, `service terminate`
+    for (const op of ['stop', 'start', 'redeploy']) {
+      const res = await post(`${byName.resource_uri}${op}/`);
+      expect(res.status, `${op}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      expect((await settled(t, res.headers.get('x-dockercloud-action-uri')!)).state, op).toBe('Success');
+    }
+    expect((await t.api('GET', byName.resource_uri)).body).toMatchObject({ state: 'Running', running_num_containers: 3 });
+    const gone = await t.api('DELETE', byName.resource_uri);
+    expect(gone.status).toBeLessThan(300);
+    await eventually(() => collect(events).frames.some((e) => e.resource_uri === byName.resource_uri && e.state === 'Terminated'), 20_000, 'the event');
+    events.close();
+  });
+
+  it('stack up from a stack file, export, node ls and inspect', async () => {
+    const up = await t.api('POST', '/api/app/v1/stack/', {
+      name: `${PREFIX}web`, services: [{ name: 'front', image: IMAGE, target_num_containers: 1, command: 'httpd -f -p 80', ports: ['80'], environment: { MODE: 'prod' }, restart: 'always' }],
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    expect((await settled(t, (await post(`${up.body.resource_uri}start/`)).headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
+    const exported = (await t.api('GET', `${up.body.resource_uri}export/`)).body;
+    expect(exported[`${PREFIX}web_front`]).toMatchObject({ image: IMAGE, environment: { MODE: 'prod' }, autorestart: 'ALWAYS' });
+    const nodes = (await t.api('GET', '/api/infra/v1/node/')).body.objects;
+    expect(nodes.every((n: { uuid: string; state: string }) => /^[0-9a-f-]{36}$/.test(n.uuid) && ['Deployed', 'Unreachable'].includes(n.state))).toBe(true);
+    expect((await t.api('GET', `/api/infra/v1/node/?uuid__startswith=${nodes[0].uuid.slice(0, 8)}`)).body.objects).toHaveLength(1);
+    expect((await settled(t, (await t.api('DELETE', up.body.resource_uri)).headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
   });
 });
 
@@ -156,14 +232,22 @@ describe.skipIf(needsEngine(SWARM_ENGINE) || (!multinode && !process.env['CI']))
     expect((node.tags as Array<{ name: string }>).map((x) => x.name)).toContain('drain');
   });
 
-  it('a killed worker goes Unreachable, as an event, and its tasks move', async () => {
+  it('a killed worker goes Unreachable, as an event and on the monitor, and its tasks move', async () => {
     const events = await openSocket(`${t.wsUrl}/api/audit/v1/events`);
+    // The monitor on the swarm, in a real terminal: three nodes, the service's six tasks.
+    const term = await Terminal.start(['node', CLI, '--docker', SWARM_ENGINE, '--view', 'nodes'], {
+      cols: 120, rows: 30, env: { CI: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'dctop-e2e-')), DOCKER_HOST: undefined },
+    });
+    await term.waitFor(/nodes \(3\)/, 20_000);
+    await term.waitFor(/dctop-node-1\s+▶ Deployed/);
     const worker = await nodeNamed(t, 'dctop-node-1');
     const pid = Number(readFileSync('/run/dctop-env/dctop-node-1/dockerd.pid', 'utf8'));
     const killed = Date.now();
     process.kill(pid, 'SIGKILL');
     await eventually(() => collect(events).frames.some((e) => e.resource_uri === worker.resource_uri && e.state === 'Unreachable'), 45_000, 'Unreachable');
     const after = Date.now() - killed;
+    await term.waitFor(/dctop-node-1\s+\S+ Unreachable/, 10_000);
+    await term.close();
     expect(after).toBeLessThan(45_000);
     await eventually(async () => {
       const spread = await nodesOf(service);

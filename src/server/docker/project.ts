@@ -228,11 +228,11 @@ function projectSwarm(raw: RawState, namespace: string): Map<string, Projected> 
     const stoppedTarget = Number(s.Spec.Labels?.[LABEL.stoppedTarget] ?? NaN);
     const nextTarget = Number(s.Spec.Labels?.[LABEL.target] ?? NaN);
     const target = replicas ?? (tasksOf.get(s.ID) ?? []).filter((t) => t.DesiredState === 'running').length;
-    const everRan = (tasksOf.get(s.ID) ?? []).length > 0;
+    const notStarted = s.Spec.Labels?.[LABEL.notStarted] !== undefined;
     out.add('service', service({
       uri: serviceUri, name: s.Spec.Name, stack: stackUri, containers, launch: launchConfig, ports,
       target: !Number.isNaN(nextTarget) ? nextTarget : Number.isNaN(stoppedTarget) ? target : stoppedTarget,
-      state: swarmServiceState(s, containers, target, Number.isNaN(stoppedTarget) ? null : everRan ? 'Stopped' : 'Not running'), created: s.CreatedAt,
+      state: swarmServiceState(s, containers, target, Number.isNaN(stoppedTarget) ? null : notStarted ? 'Not running' : 'Stopped'), created: s.CreatedAt,
       strategy: s.Spec.Mode.Global ? 'EVERY_NODE' : 'HIGH_AVAILABILITY',
     }));
   }

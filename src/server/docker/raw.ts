@@ -96,6 +96,8 @@ export const LABEL = {
   service: 'io.dctop.service',
   /** A stopped (or not yet started) swarm service remembers the replicas it is to have. */
   stoppedTarget: 'io.dctop.stopped-target',
+  /** A service created and not started yet (Not running, where a stopped one is Stopped). */
+  notStarted: 'io.dctop.not-started',
   /** A target set with PATCH, applied by the next scale (as the API's target_num_containers is). */
   target: 'io.dctop.target',
   /** What swarm puts on a task's container. */

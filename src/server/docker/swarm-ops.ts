@@ -54,10 +54,7 @@ export class SwarmOps {
     const s = swarmServiceByUuid(this.mirror.raw, uuid);
     const spec = structuredClone(s.Spec);
     const remembered = Number(spec.Labels?.[LABEL.target] ?? spec.Labels?.[LABEL.stoppedTarget] ?? NaN);
-    if (spec.Labels) {
-      delete spec.Labels[LABEL.stoppedTarget];
-      delete spec.Labels[LABEL.target];
-    }
+    if (spec.Labels) for (const label of [LABEL.stoppedTarget, LABEL.target, LABEL.notStarted]) delete spec.Labels[label];
     if (spec.Mode.Replicated) setReplicas(spec, Number.isNaN(remembered) ? Math.max(1, spec.Mode.Replicated.Replicas ?? 1) : remembered);
     return this.update(s, spec, action, `Starting service ${s.Spec.Name}`);
   }
@@ -76,10 +73,7 @@ export class SwarmOps {
     const s = swarmServiceByUuid(this.mirror.raw, uuid);
     if (!s.Spec.Mode.Replicated) throw notAllowed(`service ${s.Spec.Name} runs one task per node (EVERY_NODE): it cannot be scaled`);
     const spec = structuredClone(s.Spec);
-    if (spec.Labels) {
-      delete spec.Labels[LABEL.stoppedTarget];
-      delete spec.Labels[LABEL.target];
-    }
+    if (spec.Labels) for (const label of [LABEL.stoppedTarget, LABEL.target, LABEL.notStarted]) delete spec.Labels[label];
     setReplicas(spec, target);
     return this.update(s, spec, action, `Scaling service ${s.Spec.Name} to ${target}`);
   }
@@ -266,7 +260,7 @@ function toSwarmSpec(spec: ServiceSpec, name: string, stack: string | null): Spe
     Name: name,
     Labels: {
       ...spec.labels, ...(stack ? { [LABEL.stackNamespace]: stack } : {}),
-      ...(global ? {} : { [LABEL.stoppedTarget]: String(spec.target_num_containers) }),
+      ...(global ? {} : { [LABEL.stoppedTarget]: String(spec.target_num_containers), [LABEL.notStarted]: '' }),
     },
     TaskTemplate: {
       ContainerSpec: {
