@@ -5,61 +5,19 @@
 //   - the client store against --fleet 10000 --churn 1000: time to the first complete snapshot, fetches per
 //     1,000 events, event-to-snapshot latency p50/p99, the client's RSS
 //   - the monitor in a 120×40 tmux pty against --fleet 10000, with --churn 1000 and idle (bench/monitor.ts)
+//   - `node dist/bench/run.js docker`: the docker backend against real engines (bench/docker.ts)
 // BENCH_SECONDS (default 5) sets how long each load runs. `node dist/bench/run.js server|store|monitor` runs one part.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { DockerCloudClient } from '../src/api/client.js';
 import { resolveConfig } from '../src/api/config.js';
 import { FleetStore } from '../src/store/fleet-store.js';
+import { dockerLoads } from './docker.js';
+import { cpuSeconds, percentile, rssMiB, startServer, stop, type Server } from './process.js';
 import { monitorLoad } from './monitor.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const rows: [string, string][] = [];
-
-interface Server { child: ChildProcess; url: string; auth: string; readyMs: number }
-
-async function startServer(args: string[]): Promise<Server> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rate-limit', '0', ...args], {
-    env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.split('\n').length > 2) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  const url = /listening on (\S+)/.exec(out)![1]!;
-  const user = /DOCKERCLOUD_USER=(\S+)/.exec(out)![1]!;
-  const key = /DOCKERCLOUD_APIKEY=(\S+)/.exec(out)![1]!;
-  return { child, url, auth: `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`, readyMs: performance.now() - started };
-}
-
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
-}
-
-/** CPU seconds (user + system) the process used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 async function listLoad(server: Server, limit: number, total: number): Promise<void> {
   const pool = new Pool(server.url, { connections: 16, pipelining: 1 });
@@ -172,6 +130,8 @@ async function main(): Promise<void> {
   if (!part || part === 'monitor') {
     for (const churn of [1000, 0]) rows.push(...(await monitorLoad(churn)));
   }
+  // Only when asked: it needs the engines of scripts/docker-env.sh (up, plain, multinode 2) and makes 1,300 containers.
+  if (part === 'docker') rows.push(...(await dockerLoads()));
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`dctop serve benchmarks (${SECONDS} s per load, Node ${process.version}, loopback)`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

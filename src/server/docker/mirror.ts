@@ -315,9 +315,13 @@ export class Mirror {
     const next = project(this.raw, this.namespace);
     const changes: Change[] = [];
     for (const [uri, p] of next) {
-      const json = JSON.stringify(p.object);
       const entry = this.entries.get(uri);
-      if (entry && entry.json === json && !entry.goneAt) continue;
+      if (entry && entry.object === p.object && !entry.goneAt) continue; // projected from unchanged engine objects
+      const json = JSON.stringify(p.object);
+      if (entry && entry.json === json && !entry.goneAt) {
+        entry.object = p.object;
+        continue;
+      }
       this.entries.set(uri, { kind: p.kind, object: p.object, json, version: ++this.versionCounter });
       changes.push({ namespace: this.namespace, kind: p.kind, action: entry ? 'update' : 'create', object: p.object });
     }

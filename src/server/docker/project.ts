@@ -27,6 +27,24 @@ export function project(raw: RawState, namespace: string): Map<string, Projected
 /** Task states after which a task never runs again. */
 export const TERMINAL_TASK_STATES = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove']);
 
+/**
+ * The object built from `key` (an engine object) last time, while `deps` are the same: an engine object that did
+ * not change (the mirror replaces it when it re-reads it) keeps its Docker Cloud object, so that a projection after
+ * one container started rebuilds that container and its service, not the fleet, and the mirror's diff skips the rest.
+ */
+type Memo = WeakMap<object, { deps: readonly unknown[]; value: unknown }>;
+function memo<T>(cache: Memo, key: object, deps: readonly unknown[], build: () => T): T {
+  const hit = cache.get(key);
+  if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.value as T;
+  const value = build();
+  cache.set(key, { deps, value });
+  return value;
+}
+/** One cache per kind of thing built, so that one engine object can key several. */
+const CONTAINERS: Memo = new WeakMap();
+const SERVICES: Memo = new WeakMap();
+const LAUNCHES: Memo = new WeakMap();
+
 const date = (iso: string | undefined | null): string | null => {
   const ms = iso ? Date.parse(iso) : NaN;
   return Number.isNaN(ms) || ms <= 0 ? null : toRfc2822(ms);
@@ -96,15 +114,15 @@ function addEngineServices(out: Out, all: readonly EngineContainer[], nodeUri: s
     const serviceUri = out.uri('service', uuidFor('service', group.key));
     const stackUri = group.stack ? out.uri('stack', uuidFor('stack', group.stack)) : null;
     if (group.stack) stacks.set(group.stack, [...(stacks.get(group.stack) ?? []), serviceUri]);
-    const containers = group.containers.map((c) => engineContainer(out, c, serviceUri, nodeUri));
+    const containers = group.containers.map((c) => memo(CONTAINERS, c, [serviceUri, nodeUri], () => engineContainer(out, c, serviceUri, nodeUri)));
     for (const c of containers) out.add('container', c);
     const first = group.containers[0]!;
-    out.add('service', service({
+    out.add('service', memo(SERVICES, first, [stackUri, group.name, ...containers], () => service({
       uri: serviceUri, name: group.name, stack: stackUri, containers, launch: launchOf(first),
       ports: containers[0]?.container_ports ?? [], target: containers.length,
       state: engineServiceState(containers, group.containers.every((c) => c.State.Status === 'created')),
       created: first.Created, strategy: 'EMPTIEST_NODE',
-    }));
+    })));
   }
 }
 
@@ -220,21 +238,27 @@ function projectSwarm(raw: RawState, namespace: string): Map<string, Projected> 
     const stackName = s.Spec.Labels?.[LABEL.stackNamespace] ?? null;
     const stackUri = stackName ? out.uri('stack', uuidFor('stack', stackName)) : null;
     if (stackName) stacks.set(stackName, [...(stacks.get(stackName) ?? []), serviceUri]);
-    const launchConfig = swarmLaunch(s);
-    const ports = (s.Spec.EndpointSpec?.Ports ?? []).map((p) => port(p.TargetPort, p.Protocol === 'udp' ? 'udp' : 'tcp', p.PublishedPort ?? null));
-    const containers = (tasksOf.get(s.ID) ?? []).map((t) => swarmContainer(out, raw, s, t, serviceUri, nodeUris, launchConfig, ports));
+    const { launchConfig, ports } = memo(LAUNCHES, s, [], () => ({
+      launchConfig: swarmLaunch(s),
+      ports: (s.Spec.EndpointSpec?.Ports ?? []).map((p) => port(p.TargetPort, p.Protocol === 'udp' ? 'udp' : 'tcp', p.PublishedPort ?? null)),
+    }));
+    const containers = (tasksOf.get(s.ID) ?? []).map((t) => {
+      const local = raw.containers.get(t.Status.ContainerStatus?.ContainerID ?? '');
+      const node = t.NodeID ? nodeUris.get(t.NodeID) : undefined;
+      return memo(CONTAINERS, t, [s, local, node], () => swarmContainer(out, raw, s, t, serviceUri, nodeUris, launchConfig, ports));
+    });
     for (const c of containers) out.add('container', c);
     const replicas = s.Spec.Mode.Replicated?.Replicas;
     const stoppedTarget = Number(s.Spec.Labels?.[LABEL.stoppedTarget] ?? NaN);
     const nextTarget = Number(s.Spec.Labels?.[LABEL.target] ?? NaN);
     const target = replicas ?? (tasksOf.get(s.ID) ?? []).filter((t) => t.DesiredState === 'running').length;
     const notStarted = s.Spec.Labels?.[LABEL.notStarted] !== undefined;
-    out.add('service', service({
+    out.add('service', memo(SERVICES, s, [stackUri, target, ...containers], () => service({
       uri: serviceUri, name: s.Spec.Name, stack: stackUri, containers, launch: launchConfig, ports,
       target: !Number.isNaN(nextTarget) ? nextTarget : Number.isNaN(stoppedTarget) ? target : stoppedTarget,
       state: swarmServiceState(s, containers, target, Number.isNaN(stoppedTarget) ? null : notStarted ? 'Not running' : 'Stopped'), created: s.CreatedAt,
       strategy: s.Spec.Mode.Global ? 'EVERY_NODE' : 'HIGH_AVAILABILITY',
-    }));
+    })));
   }
   addStacks(out, stacks);
   return out.objects;
