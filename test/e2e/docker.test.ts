@@ -27,11 +27,40 @@ describe.skipIf(needsEngine(PLAIN_ENGINE) || (!tmuxAvailable() && !process.env['
     cleanUp(PLAIN_ENGINE, PREFIX);
   });
 
+  it('the sandbox says that a local engine answers, and how to monitor it', async () => {
+    const sandbox = await Terminal.start(['node', CLI], {
+      cols: 120, rows: 30,
+      env: { CI: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'dctop-e2e-')), DOCKERCLOUD_REST_HOST: undefined, DOCKERCLOUD_USER: undefined, DOCKERCLOUD_APIKEY: undefined },
+    });
+    try {
+      await sandbox.waitFor(/a Docker engine answers on this machine: dctop --docker monitors it/, 20_000);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('shows the engine, and a container made with the docker CLI appears live', async () => {
     const screen = await term.waitFor(new RegExp(`${PREFIX}web\\s+▶ Running`));
     expect(screen.split('\n')[0]).toMatch(/dctop · docker · unix:\/\/\/run\/dctop-plain\.sock/);
     docker(PLAIN_ENGINE, 'run', '-d', '--init', '--name', `${PREFIX}late`, IMAGE, 'sleep', '1000');
     await term.waitFor(new RegExp(`${PREFIX}late\\s+▶ Running`), 10_000);
+  });
+
+  it('e opens a shell in the container, in a real terminal, and comes back', async () => {
+    await term.send('/');
+    await term.type(`^${PREFIX}late$`);
+    await term.send('Enter');
+    await term.waitFor(/containers \(1\)/);
+    await term.send('e');
+    await term.waitFor(/dctop: sh in \S+ · exit or ctrl-d ends it/);
+    await term.type('tty; echo "answer $((6*7))"');
+    await term.send('Enter');
+    await term.waitFor(/\/dev\/pts\/\d+/);
+    await term.waitFor(/^answer 42/m);
+    await term.type('exit');
+    await term.send('Enter');
+    await term.waitFor(/exec \S+: ended \(exit 0\)/);
+    await term.send('Escape');
   });
 
   it('x stops the selected container after asking, and the screen and the engine agree', async () => {
