@@ -19,8 +19,13 @@ export type ShouldStop = () => boolean;
 const LIVE = (s: Service | undefined) => s !== undefined && s.state !== 'Terminated';
 
 /** Finds a service by URI, by UUID, or (for names used inside a stack body) by name among `siblings`. */
-function resolveService(sim: Sim, namespace: string, ref: string, siblings: readonly Service[]): Service | undefined {
-  if (ref.startsWith('/api/')) return sim.world.service(ref);
+/**
+ * A service a link or volumes_from names: by URI or UUID in the request's own namespace only, or by name among the
+ * stack's services. A URI of another namespace resolves to nothing, with the answer a missing one gets, so that a
+ * tenant can neither read another's services through links nor learn that they exist.
+ */
+export function resolveService(sim: Sim, namespace: string, ref: string, siblings: readonly Service[]): Service | undefined {
+  if (ref.startsWith('/api/')) return sim.world.namespaceOf(ref) === namespace ? sim.world.service(ref) : undefined;
   if (UUID_V4.test(ref)) return sim.world.service(objectUri('service', namespace, ref));
   return siblings.find((s) => s.name === ref && LIVE(s));
 }

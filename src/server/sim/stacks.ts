@@ -9,7 +9,7 @@ import { stackFile } from '../stackfile.js';
 import type { Sim } from './context.js';
 import { refreshStack } from './derive.js';
 import {
-  createService, redeployService, stackServices, startService, stopService, terminateService, updateService,
+  createService, resolveService, redeployService, stackServices, startService, stopService, terminateService, updateService,
   type Log, type ShouldStop,
 } from './services.js';
 import { uuid4 } from './random.js';
@@ -17,8 +17,7 @@ import { uuid4 } from './random.js';
 /** Checks that every link and volumes_from names a service of the body, or an existing service by URI/UUID. */
 function checkReferences(sim: Sim, namespace: string, specs: readonly Partial<ServiceSpec>[], existing: readonly Service[]): void {
   const names = new Set([...specs.map((s) => s.name), ...existing.map((s) => s.name)]);
-  const known = (ref: string) => names.has(ref) || (ref.startsWith('/api/') ? !!sim.world.service(ref)
-    : UUID_V4.test(ref) && !!sim.world.service(objectUri('service', namespace, ref)));
+  const known = (ref: string) => names.has(ref) || ((ref.startsWith('/api/') || UUID_V4.test(ref)) && !!resolveService(sim, namespace, ref, []));
   for (const spec of specs) {
     for (const link of spec.linked_to_service ?? []) {
       if (!known(link.to_service)) throw invalid(`Invalid field 'services': '${spec.name}' links to unknown service '${link.to_service}'`);

@@ -1,0 +1,41 @@
+// Tenants stay apart: a reference (a link, volumes_from) resolves only in the caller's own namespace, and the answer
+// is the same whether the other tenant's object exists or not (no existence oracle).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOne, startTestServer, type TestServer } from '../helpers/server.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ fleet: 'demo' });
+});
+afterAll(() => t.close());
+
+describe('references across namespaces', () => {
+  it("bob cannot link to alice's db, by URI or UUID, in a service, a PATCH or a stack file; the answer reveals nothing", async () => {
+    const db = await findOne(t, '/api/app/v1/service/?name=db');
+    const missing = db.resource_uri.replace(db.uuid, '00000000-0000-4000-8000-000000000000');
+    const attempts = (ref: string) => [
+      t.api('POST', '/api/app/v1/service/', { image: 'mysql', name: `spy-${Math.random().toString(36).slice(2, 8)}`, linked_to_service: [{ to_service: ref, name: 'db' }] }, { user: 'bob' }),
+      t.api('POST', '/api/app/v1/service/', { image: 'mysql', name: `spy-${Math.random().toString(36).slice(2, 8)}`, bindings: [{ volumes_from: ref }] }, { user: 'bob' }),
+      t.api('POST', '/api/app/v1/stack/', { name: `spy${Math.random().toString(36).slice(2, 8)}`, services: [{ name: 'x', image: 'mysql', links: [ref] }] }, { user: 'bob' }),
+    ];
+    const real = await Promise.all(attempts(db.resource_uri));
+    const none = await Promise.all(attempts(missing));
+    for (const [i, res] of real.entries()) {
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.replace(db.resource_uri, 'REF')).toBe(none[i]!.body.error.replace(missing, 'REF'));
+    }
+    // A PATCH of bob's own service, too.
+    const own = await t.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'bobs-web' }, { user: 'bob' });
+    const patch = await t.api('PATCH', own.body.resource_uri, { linked_to_service: [{ to_service: db.resource_uri, name: 'db' }] }, { user: 'bob' });
+    expect(patch.status).toBe(400);
+    expect((await t.api('GET', own.body.resource_uri, undefined, { user: 'bob' })).body.calculated_envvars
+      .some((e: { key: string }) => e.key.startsWith('DB_'))).toBe(false);
+    expect((await t.api('GET', db.resource_uri)).body.linked_from_service).toEqual(db.linked_from_service);
+  });
+
+  it('alice still links within her own namespace', async () => {
+    const db = await findOne(t, '/api/app/v1/service/?name=db');
+    const res = await t.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'alice-app', linked_to_service: [{ to_service: db.resource_uri, name: 'db' }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+});
