@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import { stateClass, type StateClass } from '../domain/index.js';
 import type { Snapshot } from '../hooks/useSnapshot.js';
-import { age, sparkline, truncate } from './text.js';
+import { age, sanitize, sparkline, truncate } from './text.js';
 import { STATE_SYMBOL, type Theme } from '../theme.js';
 
 function health(snapshot: Snapshot, now: number): { text: string; level: 'ok' | 'warn' | 'error' } {
@@ -26,7 +26,7 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
   for (const [state, n] of Object.entries(snapshot.containerStates)) counts[stateClass(state)] += n;
   const color = h.level === 'ok' ? theme.state.running : h.level === 'warn' ? theme.fg.warning : theme.fg.error;
   const left = `dctop · ${mode} · ns ${namespace} · ${endpoint}`;
-  const right = ` ${h.text} · ${sparkline(rate)} ${perSecond}/s`;
+  const right = ` ${sanitize(h.text)} · ${sparkline(rate)} ${perSecond}/s`;
   return (
     <>
       <Text wrap="truncate">

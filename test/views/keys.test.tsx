@@ -305,3 +305,27 @@ describe('refusals are said', () => {
     await eventually(() => /start needs Stopped: not for cache-1 \(Running\)/.test(r.frame()), 2000, 'said');
   });
 });
+
+describe('untrusted text reaches the terminal only through the sanitizer', () => {
+  it("a node nickname with OSC 52, a CSI, bidi overrides and a lone surrogate: not in the breadcrumb, the question or the status", async () => {
+    const node = await findOne(t, '/api/infra/v1/node/');
+    const hostile = 'evil\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007\u001b[2J\u202e\u2066x\ud800';
+    expect((await t.api('PATCH', node.resource_uri, { nickname: hostile })).status).toBe(200);
+    const r = app({ view: 'node' });
+    await eventually(() => /evilx/.test(r.frame()), 5000, 'the node listed');
+    r.stdin.write('/');
+    await tick();
+    r.stdin.write('^evil');
+    await tick();
+    r.stdin.write('\r');
+    await eventually(() => /nodes \(1\)/.test(r.frame()) && !/█/.test(parse(r.frame()).bottom), 5000, 'filtered');
+    r.stdin.write('U'); // the question names the node
+    await eventually(() => /Upgrade docker node evilx\? y\/N/.test(r.frame()) || /upgrade docker needs/.test(r.frame()), 5000, 'asked or refused');
+    r.stdin.write('n');
+    r.stdin.write('\r'); // drill down: the breadcrumb carries the nickname
+    await eventually(() => /containers of evilx/.test(r.frame()), 5000, 'the breadcrumb');
+    for (const frame of r.frames) {
+      expect(frame).not.toMatch(/\u001b\]|\u001b\[2J|[\u202e\u2066]|[\ud800-\udbff](?![\udc00-\udfff])/);
+    }
+  });
+});
