@@ -42,7 +42,12 @@ interface ActionRecord {
 
 const FINAL: readonly ActionState[] = ['Success', 'Failed', 'Canceled'];
 const BUSY: readonly ActionState[] = ['In progress', 'Canceling'];
-const MAX_ACTIONS = 20_000;
+/**
+ * Finished actions kept per user and namespace: one tenant's requests can only ever evict that tenant's own
+ * history (a single log for all let 21,000 of bob's requests erase alice's). The whole log is bounded too.
+ */
+export const MAX_ACTIONS_PER_USER = 5_000;
+const MAX_ACTIONS = 200_000;
 const MAX_LOG_LINES = 2_000;
 
 export type ActionPublisher = (namespace: string, action: 'create' | 'update', wire: Action) => void;
@@ -52,8 +57,13 @@ export class ActionLog {
   /** Actions in progress (or canceling): what pending actions wait for. */
   private readonly busy = new Set<ActionRecord>();
   private readonly pending: ActionRecord[] = [];
+  /** Each user's actions in each namespace, oldest first: what trim() may evict for that user. */
+  private readonly owned = new Map<string, Set<string>>();
 
-  constructor(private readonly publish: ActionPublisher, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly publish: ActionPublisher, private readonly now: () => number = Date.now,
+    private readonly perUser = MAX_ACTIONS_PER_USER,
+  ) {}
 
   /**
    * Records an action and runs its operation, or queues it as Pending behind an action in progress on the same
@@ -93,7 +103,7 @@ export class ActionLog {
       retriable: options.retriable ?? true,
     };
     this.records.set(uuid, record);
-    this.trim();
+    this.trim(`${request.namespace}\0${request.user}`, uuid);
     let running: Promise<void> | undefined;
     try {
       options.check?.();
@@ -289,12 +299,26 @@ export class ActionLog {
     for (const sink of record.listeners) sink.line({ log: text, streamType: 'stdout', time: entry.time });
   }
 
-  /** Keeps memory bounded under churn: the oldest finished actions go first. */
-  private trim(): void {
+  /** Keeps memory bounded: a user's oldest finished actions in a namespace go first, then the log's oldest. */
+  private trim(owner: string, uuid: string): void {
+    let mine = this.owned.get(owner);
+    if (!mine) this.owned.set(owner, (mine = new Set()));
+    mine.add(uuid);
+    if (mine.size > this.perUser) {
+      for (const old of mine) {
+        if (mine.size <= this.perUser * 0.9) break;
+        const record = this.records.get(old);
+        if (!record) mine.delete(old);
+        else if (FINAL.includes(record.wire.state)) {
+          this.records.delete(old);
+          mine.delete(old);
+        }
+      }
+    }
     if (this.records.size <= MAX_ACTIONS) return;
-    for (const [uuid, record] of this.records) {
+    for (const [old, record] of this.records) {
       if (this.records.size <= MAX_ACTIONS * 0.9) break;
-      if (FINAL.includes(record.wire.state)) this.records.delete(uuid);
+      if (FINAL.includes(record.wire.state)) this.records.delete(old);
     }
   }
 }

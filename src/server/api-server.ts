@@ -16,6 +16,8 @@ export interface ApiServerOptions {
   accounts: Accounts;
   /** Requests per second per user; 0 disables the limit. */
   rateLimit: number;
+  /** Finished actions kept per user and namespace (default MAX_ACTIONS_PER_USER). */
+  actionsPerUser?: number;
 }
 
 export class ApiServer {
@@ -31,7 +33,7 @@ export class ApiServer {
     const { backend, accounts } = options;
     const resolve = (uri: string) => backend.getByUri(uri);
     this.actions = new ActionLog((namespace, action, wire) =>
-      this.hub.publish(namespace, 'action', action, wire as never, resolve));
+      this.hub.publish(namespace, 'action', action, wire as never, resolve), Date.now, options.actionsPerUser);
     this.backendSubscription = backend.subscribe((change) => {
       this.hub.publish(change.namespace, change.kind, change.action, change.object, resolve);
       if (change.kind === 'service' && change.object['state'] === 'Terminated') {

@@ -39,3 +39,31 @@ describe('references across namespaces', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   });
 });
+
+describe('the audit log', () => {
+  it("bob's requests never evict alice's history, in the organisation they share or anywhere else", async () => {
+    const small = await startTestServer({ fleet: 'demo', actionsPerUser: 20 });
+    try {
+      const web = await findOne(small, '/api/app/v1/service/?name=web');
+      const mine = await small.api('PATCH', web.resource_uri, { nickname: 'alice was here' });
+      const aliceAction = mine.headers.get('x-dockercloud-action-uri')!;
+      const org = await small.api('POST', '/api/app/v1/acme/service/', { image: 'nginx', name: 'shared' });
+      const aliceInOrg = org.headers.get('x-dockercloud-action-uri')!;
+      // 60 cheap actions of bob's: PATCHes in his own namespace and in acme.
+      const bobs = (await small.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'bobs' }, { user: 'bob' })).body.resource_uri;
+      for (let i = 0; i < 30; i++) {
+        await small.api('PATCH', bobs, { nickname: `n${i}` }, { user: 'bob' });
+        await small.api('PATCH', org.body.resource_uri, { nickname: `n${i}` }, { user: 'bob' });
+      }
+      expect((await small.api('GET', aliceAction)).status).toBe(200);
+      expect((await small.api('GET', aliceInOrg)).status).toBe(200);
+      // bob's own history is what was trimmed, to at most 20 per namespace.
+      const bobsActions = (await small.api('GET', '/api/audit/v1/action/?limit=200', undefined, { user: 'bob' })).body.objects
+        .filter((a: { user: string }) => a.user === 'bob');
+      expect(bobsActions.length).toBeLessThanOrEqual(40);
+      expect(bobsActions.length).toBeGreaterThan(20);
+    } finally {
+      await small.close();
+    }
+  });
+});
