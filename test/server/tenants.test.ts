@@ -67,3 +67,19 @@ describe('the audit log', () => {
     }
   });
 });
+
+describe('object UUIDs', () => {
+  it('do not follow from the seed: the same seed gives the same fleet with other UUIDs', async () => {
+    const [a, b] = await Promise.all([startTestServer({ fleet: 'demo', seed: 7 }), startTestServer({ fleet: 'demo', seed: 7 })]);
+    try {
+      const list = async (s: TestServer) => (await s.api('GET', '/api/app/v1/container/?limit=100')).body.objects as Array<{ name: string; uuid: string }>;
+      const [first, second] = await Promise.all([list(a), list(b)]);
+      expect(first.map((c) => c.name).sort()).toEqual(second.map((c) => c.name).sort());
+      const uuids = new Set(first.map((c) => c.uuid));
+      expect(second.some((c) => uuids.has(c.uuid))).toBe(false);
+      for (const c of first) expect(c.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

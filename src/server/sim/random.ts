@@ -1,4 +1,5 @@
-// Seeded randomness, so that `--seed` makes a fleet (and its UUIDs) reproducible.
+// Seeded randomness, so that `--seed` makes a fleet reproducible (its UUIDs are keyed with a per-server secret).
+import { createHmac, randomBytes } from 'node:crypto';
 
 export type Rng = () => number;
 
@@ -35,11 +36,20 @@ export function hex(rng: Rng, length: number): string {
   return out;
 }
 
-/** A version-4 UUID from the seeded stream. */
+/** This server's secret: UUIDs cannot be told from the seed, or from one another, without it. */
+const SECRET = randomBytes(32);
+
+/**
+ * A version-4 UUID. The seeded stream is drawn from as it always was (so that the rest of a seeded fleet — names,
+ * placement, timings — stays reproducible), but the UUID is that draw keyed with the server's secret: one UUID of
+ * one's own no longer recovers the generator and every other tenant's UUIDs, and a restart with the same seed
+ * does not bring back the UUIDs of objects that clients saw terminated.
+ */
 export function uuid4(rng: Rng): string {
-  const h = hex(rng, 32).split('');
+  const draw = `${hex(rng, 32)}${Math.floor(rng() * 4)}`;
+  const h = createHmac('sha256', SECRET).update(draw).digest('hex').slice(0, 32).split('');
   h[12] = '4';
-  h[16] = '89ab'[Math.floor(rng() * 4)]!;
+  h[16] = '89ab'[parseInt(h[16]!, 16) & 3]!;
   const s = h.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
