@@ -51,11 +51,11 @@ describe('churn', () => {
     expect(violations(await snapshot(t))).toEqual([]);
   });
 
-  it('is reproducible with the same seed', async () => {
+  it('is reproducible with the same seed (all but the UUIDs, which are keyed with a secret of each fleet)', async () => {
     const a = await startTestServer({ fleet: 120, seed: 99 });
     const b = await startTestServer({ fleet: 120, seed: 99 });
     const names = async (x: TestServer) => (await x.api('GET', '/api/app/v1/container/?limit=1000')).body.objects
-      .map((c: any) => `${c.uuid}:${c.name}:${c.state}`);
+      .map((c: any) => `${c.name}:${c.state}:${c.exit_code}`);
     expect(await names(a)).toEqual(await names(b));
     await Promise.all([a.close(), b.close()]);
   });
