@@ -79,6 +79,9 @@ export class LogStream extends SocketStream<LogFrame> {
   }
 }
 
+/** Characters per exec message (at most 4 bytes each: under the 64 KiB a server may take). */
+const EXEC_CHUNK = 16 * 1024;
+
 export class ExecSession extends SocketStream<ExecOutputFrame> {
   private readonly opened: Promise<void>;
 
@@ -94,6 +97,7 @@ export class ExecSession extends SocketStream<ExecOutputFrame> {
   /** Sends raw text (keystrokes) to the command's standard input. */
   async write(text: string): Promise<void> {
     await this.opened;
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    // In pieces a server takes (dctop serve closes on a message over 64 KiB): a large paste arrives whole.
+    for (let i = 0; i < text.length && this.ws.readyState === WebSocket.OPEN; i += EXEC_CHUNK) this.ws.send(text.slice(i, i + EXEC_CHUNK));
   }
 }

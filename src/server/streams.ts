@@ -18,13 +18,18 @@ export interface StreamContext {
   hub: EventsHub;
 }
 
+/**
+ * The largest message a client may send: keystrokes and pastes into exec. Events and logs take nothing from the
+ * client; a larger message closes the socket (1009) before it is read into memory.
+ */
+export const MAX_CLIENT_MESSAGE = 64 * 1024;
 /** A subscriber this far behind (bytes queued) is cut off; it reconnects and resyncs rather than eat memory. */
 const MAX_BUFFERED = 32 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 export const DEFAULT_TAIL = 300;
 
 export class StreamApi {
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_MESSAGE });
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly ctx: StreamContext) {

@@ -64,18 +64,21 @@ export function execIn(sim: Sim, c: Container, command: string, sink: ExecSink):
   return {
     input(text: string) {
       if (done) return;
-      // A terminal echoes what is typed, and erases on backspace: the simulated one does the same.
+      // A terminal echoes what is typed, and erases on backspace: the simulated one does the same, with one
+      // frame for what one message brought (a frame per byte let one large paste hold the server for seconds).
+      let echo = '';
       for (const ch of text.replace(/\r\n?/g, '\n')) {
         if (ch === '\u007f' || ch === '\b') {
           if (pending.length > 0 && !pending.endsWith('\n')) {
             pending = pending.slice(0, -1);
-            sink.output('\b \b', 'stdout');
+            echo += '\b \b';
           }
         } else {
           pending += ch;
-          if (ch !== EXEC_EOF) sink.output(ch, 'stdout');
+          if (ch !== EXEC_EOF) echo += ch;
         }
       }
+      if (echo) sink.output(echo, 'stdout');
       let newline: number;
       while (!done && (newline = pending.search(/[\n\u0004]/)) >= 0) {
         const line = pending.slice(0, newline);
