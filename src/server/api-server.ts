@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionLog } from './actions.js';
+import { LoginGuard } from './login-guard.js';
 import type { Accounts } from './auth.js';
 import type { Backend, Subscription } from './backend.js';
 import { EventsHub } from './events-hub.js';
@@ -41,11 +42,10 @@ export class ApiServer {
       }
     });
     this.json = new JsonCache(backend.version?.bind(backend));
-    const rest = new RestApi({
-      backend, accounts, actions: this.actions, triggers: this.triggers, limiter: new RateLimiter(options.rateLimit),
-      json: this.json,
-    });
-    this.streams = new StreamApi({ backend, accounts, actions: this.actions, hub: this.hub });
+    const limiter = new RateLimiter(options.rateLimit);
+    const logins = new LoginGuard();
+    const rest = new RestApi({ backend, accounts, logins, actions: this.actions, triggers: this.triggers, limiter, json: this.json });
+    this.streams = new StreamApi({ backend, accounts, logins, limiter, actions: this.actions, hub: this.hub });
     this.http = createServer((req, res) => void rest.handle(req, res));
     this.http.keepAliveTimeout = 65_000;
     this.http.on('upgrade', (req, socket, head) => this.streams.handleUpgrade(req, socket, head));

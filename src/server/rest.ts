@@ -6,6 +6,7 @@ import {
 } from '../domain/index.js';
 import type { ActionLog, ActionRequest, Runner } from './actions.js';
 import { authenticate, canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
+import { checkLogin, type LoginGuard } from './login-guard.js';
 import { POST_OPERATIONS, type ActionHandle, type Backend, type Outcome, type PostOperation, type Verb } from './backend.js';
 import { unsupported } from './backend-errors.js';
 import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
@@ -27,6 +28,7 @@ export const BACKEND_PATH = '/api/dctop/v1/backend/';
 export interface RestContext {
   backend: Backend;
   accounts: Accounts;
+  logins: LoginGuard;
   actions: ActionLog;
   triggers: TriggerStore;
   limiter: RateLimiter;
@@ -98,8 +100,7 @@ export class RestApi {
       return this.callTrigger(req, parsed, path);
     }
 
-    const user = authenticate(this.ctx.accounts, req.headers.authorization);
-    if (!user) throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
+    const user = checkLogin(this.ctx.logins, this.ctx.accounts, req.headers.authorization, clientIp(req));
     const wait = this.ctx.limiter.take(user);
     if (wait > 0) throw new ApiError(429, `Too many requests; retry in ${wait} s`, { 'Retry-After': String(wait) });
 

@@ -5,7 +5,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { KINDS, parsePath, type ExecOutputFrame, type LogFrame, type ParsedPath } from '../domain/index.js';
 import type { ActionLog } from './actions.js';
-import { authenticate, canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
+import { canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
+import { clientIp } from './http-util.js';
+import { checkLogin, type LoginGuard } from './login-guard.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { Backend, ExecSession, LogLine, LogSink, Outcome, Subscription } from './backend.js';
 import { toBool, toInt } from './body.js';
 import { ApiError, notFound, toApiError } from './errors.js';
@@ -14,6 +17,8 @@ import type { EventsHub } from './events-hub.js';
 export interface StreamContext {
   backend: Backend;
   accounts: Accounts;
+  logins: LoginGuard;
+  limiter: RateLimiter;
   actions: ActionLog;
   hub: EventsHub;
 }
@@ -23,13 +28,20 @@ export interface StreamContext {
  * client; a larger message closes the socket (1009) before it is read into memory.
  */
 export const MAX_CLIENT_MESSAGE = 64 * 1024;
-/** A subscriber this far behind (bytes queued) is cut off; it reconnects and resyncs rather than eat memory. */
-const MAX_BUFFERED = 32 * 1024 * 1024;
+/**
+ * A subscriber this far behind (bytes queued) is cut off; it reconnects and resyncs rather than eat memory. With
+ * the stream limits below, what readers that never read can hold is bounded (4 MiB × 1,000 streams at most).
+ */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+/** Open streams (events, logs, exec) per user, and in all. */
+export const MAX_STREAMS_PER_USER = 64;
+const MAX_STREAMS = 1000;
 const HEARTBEAT_MS = 30_000;
 export const DEFAULT_TAIL = 300;
 
 export class StreamApi {
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_MESSAGE });
+  private readonly openBy = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly ctx: StreamContext) {
@@ -57,18 +69,25 @@ export class StreamApi {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const parsed = parsePath(url.pathname);
       if (!parsed) throw notFound(`No such stream: ${url.pathname}`);
-      const user = authenticate(this.ctx.accounts, req.headers.authorization, url.searchParams);
-      if (!user) throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
+      const user = checkLogin(this.ctx.logins, this.ctx.accounts, req.headers.authorization, clientIp(req), url.searchParams);
+      const wait = this.ctx.limiter.take(user);
+      if (wait > 0) throw new ApiError(429, `Too many requests; retry in ${wait} s`, { 'Retry-After': String(wait) });
+      const open = this.openBy.get(user) ?? 0;
+      if (open >= MAX_STREAMS_PER_USER || this.wss.clients.size >= MAX_STREAMS) {
+        throw new ApiError(429, `Too many open streams (at most ${MAX_STREAMS_PER_USER} per user); close some first`);
+      }
       const namespace = parsed.namespace ?? defaultNamespace(this.ctx.accounts, user);
       if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such stream: ${url.pathname}`);
-      const open = this.route(parsed, url.searchParams, user, namespace);
+      const route = this.route(parsed, url.searchParams, user, namespace);
       this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.openBy.set(user, (this.openBy.get(user) ?? 0) + 1);
+        ws.once('close', () => this.openBy.set(user, (this.openBy.get(user) ?? 1) - 1));
         this.wss.emit('connection', ws, req);
-        open(ws);
+        route(ws);
       });
     } catch (error) {
       const known = toApiError(error);
-      rejectHandshake(socket, known?.status ?? 500, known?.message ?? 'Internal server error');
+      rejectHandshake(socket, known?.status ?? 500, known?.message ?? 'Internal server error', known?.headers ?? {});
     }
   }
 
@@ -223,11 +242,12 @@ function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Outcome<Subscription>,
   ws.on('close', () => subscription?.close());
 }
 
-function rejectHandshake(socket: Duplex, status: number, message: string): void {
+function rejectHandshake(socket: Duplex, status: number, message: string, headers: Record<string, string>): void {
   const body = JSON.stringify({ error: message });
-  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Error';
+  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Connection: close\r\n\r\n${body}`,
+      `${extra}Connection: close\r\n\r\n${body}`,
   );
 }

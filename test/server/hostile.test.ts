@@ -34,3 +34,54 @@ describe('exec input', () => {
     expect((await t.api('GET', '/api/app/v1/service/?limit=1')).status).toBe(200);
   });
 });
+
+describe('logins and streams', () => {
+  it('wrong keys are slowed: after 20 for a user (or an address), 429 with Retry-After, on REST and handshakes', async () => {
+    const own = await startTestServer({ fleet: 'empty' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) statuses.push((await own.api('GET', '/api/app/v1/service/', undefined, { user: 'carol', key: `wrong-${i}` })).status);
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+      const blocked = await own.api('GET', '/api/app/v1/service/', undefined, { user: 'carol', key: 'nope' });
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      await expect(openSocket(`${own.wsUrl}/api/audit/v1/events`, null)).rejects.toMatchObject({ status: 429 });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a 401 carries the challenge', async () => {
+    const res = await t.api('GET', '/api/app/v1/service/', undefined, { user: 'bob', key: 'not-bobs' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+  });
+
+  it('one user may hold 64 streams; the next handshake is refused with 429', async () => {
+    const own = await startTestServer({ fleet: 'empty' });
+    const sockets = [];
+    try {
+      for (let i = 0; i < 64; i++) sockets.push(await openSocket(`${own.wsUrl}/api/audit/v1/events`, 'bob'));
+      await expect(openSocket(`${own.wsUrl}/api/audit/v1/events`, 'bob')).rejects.toMatchObject({ status: 429 });
+      expect((await openSocket(`${own.wsUrl}/api/audit/v1/events`, 'alice')).readyState).toBe(1); // others are not affected
+      sockets.pop()!.close();
+      await new Promise((r) => setTimeout(r, 100));
+      sockets.push(await openSocket(`${own.wsUrl}/api/audit/v1/events`, 'bob'));
+    } finally {
+      for (const s of sockets) s.close();
+      await own.close();
+    }
+  });
+
+  it('handshakes count against the rate limit', async () => {
+    const own = await startTestServer({ fleet: 'empty', rateLimit: 5 });
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 12 }, () => openSocket(`${own.wsUrl}/api/audit/v1/events`, 'alice')));
+      const refused = results.filter((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of results) if (r.status === 'fulfilled') r.value.close();
+    } finally {
+      await own.close();
+    }
+  });
+});
