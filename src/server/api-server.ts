@@ -49,6 +49,12 @@ export class ApiServer {
     this.http = createServer((req, res) => void rest.handle(req, res));
     this.http.keepAliveTimeout = 65_000;
     this.http.on('upgrade', (req, socket, head) => this.streams.handleUpgrade(req, socket, head));
+    // A request node cannot parse still gets a JSON error, as every other mistake does.
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+      const body = JSON.stringify({ error: `Bad request: ${error.code === 'HPE_HEADER_OVERFLOW' ? 'headers too large' : 'malformed HTTP'}` });
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
   }
 
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */

@@ -2,6 +2,10 @@
 // "True"/"False"), strict about meaning, and every error names its field.
 import { badRequest } from './errors.js';
 
+/** Bounds of every input: a string's length, a list's (or map's) entries. Beyond them: a 400 naming the field. */
+export const MAX_STRING = 64 * 1024;
+export const MAX_ITEMS = 1000;
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
@@ -33,6 +37,7 @@ export class BodyReader {
     if (value === null) return '';
     if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') this.fail(field, 'a string');
+    if (value.length > MAX_STRING) throw badRequest(`Invalid field '${this.where}${field}': longer than ${MAX_STRING} characters`);
     return value;
   }
 
@@ -69,12 +74,14 @@ export class BodyReader {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) this.fail(field, 'a list');
+    if (value.length > MAX_ITEMS) throw badRequest(`Invalid field '${this.where}${field}': more than ${MAX_ITEMS} items`);
     return value.map((v, i) => item(v, `${this.where}${field}[${i}].`));
   }
 
   optStringList(field: string): string[] | undefined {
     return this.optList(field, (v, where) => {
       if (typeof v !== 'string') throw badRequest(`Invalid field '${where.slice(0, -1)}': expected a string`);
+      if (v.length > MAX_STRING) throw badRequest(`Invalid field '${where.slice(0, -1)}': longer than ${MAX_STRING} characters`);
       return v;
     });
   }
@@ -83,6 +90,7 @@ export class BodyReader {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;
     if (!isObject(value)) this.fail(field, 'an object of strings');
+    if (Object.keys(value).length > MAX_ITEMS) throw badRequest(`Invalid field '${this.where}${field}': more than ${MAX_ITEMS} entries`);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(value)) out[k] = v === null ? '' : String(v);
     return out;

@@ -30,18 +30,49 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 export async function readJsonBody(req: IncomingMessage): Promise<Json | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new ApiError(413, `Request body larger than ${MAX_BODY} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY) throw new ApiError(413, `Request body larger than ${MAX_BODY} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ClientGone(); // the client went away in the middle of its body
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return undefined;
+  let parsed: Json;
   try {
-    return JSON.parse(text) as Json;
+    parsed = JSON.parse(text) as Json;
   } catch {
     throw new ApiError(415, 'The request body is not valid JSON; send application/json');
   }
+  if (depth(parsed) > MAX_DEPTH) throw new ApiError(400, `The request body is nested deeper than ${MAX_DEPTH} levels`);
+  return parsed;
+}
+
+/** A request whose client disconnected before it finished sending: nothing to answer, nothing wrong with us. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client went away before its request was complete');
+  }
+}
+
+const MAX_DEPTH = 32;
+
+/** How deep arrays and objects nest (iteratively: a body nested 10,000 deep must not overflow the stack). */
+function depth(value: Json): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return deepest;
 }
 
 export function clientIp(req: IncomingMessage): string {

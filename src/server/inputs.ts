@@ -13,6 +13,9 @@ import type {
   ServiceSpec, ServiceUpdate, StackCreate, StackUpdate, TriggerCreate,
 } from './backend-inputs.js';
 
+/** The most containers a service may be asked to run (by a body, a scale or a trigger). */
+export const MAX_TARGET = 1000;
+
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const AUTORESTART = ['OFF', 'ON_FAILURE', 'ALWAYS'] as const;
 const AUTODESTROY = ['OFF', 'ON_SUCCESS', 'ALWAYS'] as const;
@@ -100,7 +103,7 @@ function readService(r: BodyReader): ServiceUpdate {
   };
   set('name', r.optString('name'));
   set('nickname', r.optString('nickname'));
-  set('target_num_containers', r.optInt('target_num_containers', 0, 1000));
+  set('target_num_containers', r.optInt('target_num_containers', 0, MAX_TARGET));
   set('run_command', commandString(r, 'run_command') ?? commandString(r, 'command'));
   set('entrypoint', commandString(r, 'entrypoint'));
   set('container_ports', r.optList('container_ports', readPort) ?? readStackPorts(r));

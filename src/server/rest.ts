@@ -12,11 +12,11 @@ import { unsupported } from './backend-errors.js';
 import { isObject, toBool, toInt, type Json, type JsonObject } from './body.js';
 import { ApiError, badRequest, methodNotAllowed, notFound, toApiError } from './errors.js';
 import { parentsOf } from './events-hub.js';
-import { clientIp, readJsonBody, sendError, sendJson, sendJsonText } from './http-util.js';
+import { ClientGone, clientIp, readJsonBody, sendError, sendJson, sendJsonText } from './http-util.js';
 import type { JsonCache } from './json-cache.js';
 import {
   parseNodeClusterCreate, parseNodeClusterUpdate, parseNodeUpdate, parseRepositoryCreate, parseRepositoryUpdate,
-  parseServiceCreate, parseServiceUpdate, parseStackCreate, parseStackUpdate, parseTriggerCreate,
+  MAX_TARGET, parseServiceCreate, parseServiceUpdate, parseStackCreate, parseStackUpdate, parseTriggerCreate,
 } from './inputs.js';
 import { listPage } from './listing.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -79,6 +79,7 @@ export class RestApi {
     } catch (error) {
       const known = toApiError(error);
       if (known) sendError(res, known);
+      else if (error instanceof ClientGone) res.destroy();
       else {
         console.error('dctop serve: internal error on', req.method, req.url, error);
         sendJson(res, 500, { error: 'Internal server error' });
@@ -89,7 +90,8 @@ export class RestApi {
   private async route(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
-    const method = (req.method ?? 'GET').toUpperCase();
+    // HEAD is GET without the body (node's http leaves the body out of a HEAD response).
+    const method = req.method?.toUpperCase() === 'HEAD' ? 'GET' : (req.method ?? 'GET').toUpperCase();
     if (path === BACKEND_PATH) return this.describeBackend(req, method);
     const parsed = parsePath(path);
     if (!parsed) throw notFound(`No such endpoint: ${url.pathname}`);
@@ -331,6 +333,8 @@ export class RestApi {
     }
     const scaleBy = count === undefined ? 1 : toInt(count, 1, 100);
     if (scaleBy === undefined) throw badRequest(`Invalid scale-up count '${count}': expected 1 to 100`);
+    const target = Number(service['target_num_containers'] ?? 0) + (record.trigger.operation === 'SCALEUP' ? scaleBy : 0);
+    if (target > MAX_TARGET) throw badRequest(`Scaling up would take the service to ${target} containers; at most ${MAX_TARGET}`);
     const op: PostOperation = record.trigger.operation === 'SCALEUP' ? 'scale' : 'redeploy';
     const run = this.handler('service', op);
     const pk = [String(service['uuid'])];

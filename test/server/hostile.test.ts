@@ -85,3 +85,46 @@ describe('logins and streams', () => {
     }
   });
 });
+
+describe('bounds and HTTP details', () => {
+  it('a trigger cannot scale a service past 1,000 containers', async () => {
+    const svc = (await t.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'big', target_num_containers: 995 })).body;
+    const trigger = (await t.api('POST', `${svc.resource_uri}trigger/`, { name: 'up', operation: 'SCALEUP' })).body;
+    const call = (n: number) => fetch(`${t.url}${svc.resource_uri}trigger/${trigger.uuid}/call/${n}/`, { method: 'POST' });
+    expect((await call(10)).status).toBe(400);
+    const body = await (await call(50)).json() as { error: string };
+    expect(body.error).toMatch(/at most 1000/);
+  });
+
+  it('strings and lists have bounds, answered with a 400 naming the field', async () => {
+    const long = await t.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'x1', nickname: 'n'.repeat(70_000) });
+    expect(long.status).toBe(400);
+    expect(long.body.error).toMatch(/'nickname': longer than 65536/);
+    const many = await t.api('POST', '/api/app/v1/service/', { image: 'nginx', name: 'x2', container_envvars: Array.from({ length: 1500 }, (_, i) => ({ key: `K${i}`, value: 'v' })) });
+    expect(many.status).toBe(400);
+    expect(many.body.error).toMatch(/'container_envvars': more than 1000/);
+  });
+
+  it('a body nested 10,000 deep is a 400, not a 500', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const res = await t.api('POST', '/api/app/v1/service/', undefined, { rawBody: deep, headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/nested deeper/);
+  });
+
+  it('HEAD answers as GET does, without a body; a malformed request gets a JSON 400', async () => {
+    const head = await fetch(`${t.url}/api/app/v1/service/`, { method: 'HEAD', headers: { Authorization: `Basic ${Buffer.from('alice:alice-key').toString('base64')}` } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const { connect } = await import('node:net');
+    const { port } = new URL(t.url);
+    const answer = await new Promise<string>((resolve) => {
+      const s = connect(Number(port), '127.0.0.1', () => s.write('GET / HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'));
+      let text = '';
+      s.on('data', (d) => (text += d));
+      s.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toMatch(/\{"error":"Bad request: malformed HTTP"\}/);
+  });
+});
