@@ -13,6 +13,7 @@ const USAGE = `Usage:
 Monitor options:
   --demo                  monitor an embedded sandbox (a simulated cloud), even if DOCKERCLOUD_* is set
   --docker [HOST]         monitor a Docker engine through an embedded dctop serve --backend docker
+  --node-engine N=H       with --docker: the engine of swarm node N, for its tasks' logs and shells (repeatable)
   --fleet F --churn R     the sandbox's fleet (demo, empty or a number of containers) and activity (events/s)
   --rest-host URL         the API (default: DOCKERCLOUD_REST_HOST; without any configuration: the sandbox)
   --stream-host URL       the Stream API (default: DOCKERCLOUD_STREAM_HOST, else the REST host's origin)
@@ -71,6 +72,7 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
         readonly: { type: 'boolean' },
         view: { type: 'string' },
         exec: { type: 'string', default: 'sh' },
+        'node-engine': { type: 'string', multiple: true, default: [] },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -126,7 +128,7 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
       ...(values.apikey ? { apikey: values.apikey } : {}),
       ...(values.namespace ? { namespace: values.namespace } : {}),
     },
-    embedded: docker !== null ? { backend: 'docker', host: docker } : values.demo || !configured ? { backend: 'sim', fleet: values.fleet!, churn } : null,
+    embedded: docker !== null ? { backend: 'docker', host: docker, nodeEngines: values['node-engine'] as string[] } : values.demo || !configured ? { backend: 'sim', fleet: values.fleet!, churn } : null,
     readonly: values.readonly ?? settings.readonly,
     view: (values.view ? VIEWS[values.view] : settings.view ?? 'service') as 'service',
     color: !values['no-color'] && !env['NO_COLOR'],

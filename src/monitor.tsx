@@ -12,11 +12,12 @@ import { Keymap, type MonitorConfig, type ViewName } from './keys/index.js';
 import { FleetStore } from './store/index.js';
 import { App } from './views/App.js';
 import { themeFor } from './theme.js';
+import { sanitize } from './views/text.js';
 
 export interface MonitorOptions {
   config: ConfigOptions;
   /** An embedded `dctop serve` to monitor: the sim (no configuration, or --demo), or a Docker engine (--docker). */
-  embedded: { backend: 'sim'; fleet: string; churn: number } | { backend: 'docker'; host: string } | null;
+  embedded: { backend: 'sim'; fleet: string; churn: number } | { backend: 'docker'; host: string; nodeEngines: string[] } | null;
   readonly: boolean;
   view: ViewName;
   color: boolean;
@@ -32,7 +33,7 @@ const LEAVE = '\u001b[?25h\u001b[?1049l';
 function startEmbedded(embedded: NonNullable<MonitorOptions['embedded']>): Promise<{ child: ChildProcess; url: string; user: string; apikey: string }> {
   const args = embedded.backend === 'sim'
     ? ['--fleet', embedded.fleet, '--churn', String(embedded.churn)]
-    : ['--backend', 'docker', ...(embedded.host ? ['--docker-host', embedded.host] : [])];
+    : ['--backend', 'docker', ...(embedded.host ? ['--docker-host', embedded.host] : []), ...embedded.nodeEngines.flatMap((n) => ['--node-engine', n])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' },
@@ -150,13 +151,16 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     execSession = new Promise((resolve) => (finished = resolve));
     instance?.unmount();
     stdout.write('\u001b[2J\u001b[H\u001b[?25h');
-    stdout.write(`dctop: ${command} in ${containerUri.split('/').at(-2)?.slice(0, 8)} · exit or ctrl-d ends it, ctrl-] detaches\r\n`);
+    const name = sanitize(String(store.getSnapshot().objects.container.get(containerUri)?.name ?? containerUri.split('/').at(-2)?.slice(0, 8)));
+    stdout.write(`dctop: ${command} in ${name} · exit or ctrl-d ends it, ctrl-] detaches\r\n`);
     const session = client.exec(containerUri, command, { tty: stdin.isTTY === true });
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.resume();
-    const onData = (data: Buffer) => {
-      if (data.includes(0x1d)) session.close(); // ctrl-]
-      else void session.write(data.toString('utf8'));
+    // stdin may deliver strings (Ink set an encoding) or bytes: ctrl-] is the character \u001d either way.
+    const onData = (data: Buffer | string) => {
+      const text = typeof data === 'string' ? data : data.toString('utf8');
+      if (text.includes('\u001d')) session.close(); // ctrl-]
+      else void session.write(text);
     };
     stdin.on('data', onData);
     session.onFrame((frame) => stdout.write(frame.output.replace(/\r?\n/g, '\r\n')));
@@ -164,7 +168,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     stdin.off('data', onData);
     stdout.write('\u001b[2J\u001b[H\u001b[?25l');
     const how = end.error ? `failed: ${end.error.message}` : `ended (${end.reason})`;
-    afterExec = `exec ${containerUri.split('/').at(-2)?.slice(0, 8)}: ${how}`;
+    afterExec = `exec ${name}: ${how}`;
     instance = render(root(), renderOptions);
     execSession = null;
     finished();

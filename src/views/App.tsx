@@ -5,6 +5,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Operation, WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';
 import { useLogPanes } from '../hooks/useLogPanes.js';
@@ -180,7 +181,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     const file = `dctop-logs-${title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
     try {
       writeFileSync(file, lines.map((l) => `${new Date(l.time).toISOString()} ${l.source ? `${l.source} ` : ''}${l.text}`).join('\n') + '\n');
-      setStatus({ text: `saved ${lines.length} lines to ${file}`, level: 'success' });
+      setStatus({ text: `saved ${lines.length} lines to ${resolve(file)}`, level: 'success' });
     } catch (error) {
       setStatus({ text: `could not save: ${(error as Error).message}`, level: 'error' });
     }

@@ -57,6 +57,13 @@ const DEPLOYED: Column = {
   sortValue: (o: { deployed_datetime: string | null }) => sinceSort(o.deployed_datetime),
 };
 
+/** The node a container runs on, as people name it (hostname, up to its first dot), '!' when Unreachable. */
+function nodeName(uri: string | null, ctx: ColumnContext): string {
+  const node = ctx.snapshot.objects.node.get(uri ?? '');
+  const name = node ? String(node.nickname || node.external_fqdn).split('.')[0]! : short(last(uri));
+  return name + (node?.state === 'Unreachable' ? '!' : '');
+}
+
 function ports(c: Container): string {
   return c.container_ports.filter((p) => p.published).map((p) => `${p.outer_port}->${p.inner_port}/${p.protocol}`).join(' ');
 }
@@ -99,7 +106,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'name', header: 'NAME', width: 18, value: (c: Container) => sanitize(c.name) },
     STATE,
     { key: 'image', header: 'IMAGE', width: 16, flex: true, value: (c: Container) => sanitize(c.image_name) },
-    { key: 'node', header: 'NODE', width: 10, drop: 5, value: (c: Container, ctx) => short(last(c.node)) + (ctx.snapshot.objects.node.get(c.node ?? '')?.state === 'Unreachable' ? '!' : '') },
+    { key: 'node', header: 'NODE', width: 10, drop: 5, value: (c: Container, ctx) => nodeName(c.node, ctx) },
     { key: 'exit', header: 'EXIT', width: 4, drop: 6, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
     { key: 'ports', header: 'PORTS', width: 14, drop: 2, value: (c: Container) => ports(c) },
     { key: 'stack', header: 'STACK', width: 10, drop: 4, value: (c: Container, ctx) => nameOf(ctx, 'stack', ctx.snapshot.objects.service.get(c.service)?.stack) },

@@ -169,6 +169,7 @@ export function opAllowed(object: WireObject, op: Operation, view: ViewName): bo
   const spec = KINDS[view];
   const state = String(object['state'] ?? '');
   if (op === 'scale' && view === 'nodecluster') return allows(spec.operations, 'update', state);
+  if (op === 'scale' && object['deployment_strategy'] === 'EVERY_NODE') return false; // one per node: nothing to scale
   if (op === 'cancel' && view === 'action') return object['can_be_canceled'] === true;
   if (op === 'retry' && view === 'action') return object['can_be_retried'] === true && allows(spec.operations, 'retry', state);
   return allows(spec.operations, op, state);

@@ -75,6 +75,10 @@ describe.skipIf(needsEngine(SWARM_ENGINE))('what Docker cannot do: a clear 4xx, 
     const agent = services.find((s) => s.name === `${PREFIX}shop_agent`);
     expect(agent).toMatchObject({ deployment_strategy: 'EVERY_NODE', stack: stack.resource_uri });
     expect(agent.running_num_containers).toBe((await t.api('GET', '/api/infra/v1/node/')).body.objects.filter((n: { state: string }) => n.state === 'Deployed').length);
+    // A global service has no target: a PATCH of one is refused, and changes nothing.
+    const patched = await t.api('PATCH', agent.resource_uri, { target_num_containers: 5 });
+    expect(patched.status).toBe(400);
+    expect((await t.api('GET', agent.resource_uri)).body.target_num_containers).toBe(agent.target_num_containers);
     const exported = (await t.api('GET', `${stack.resource_uri}export/`)).body;
     expect(exported[`${PREFIX}shop_web`]).toMatchObject({ image: IMAGE, target_num_containers: 2 });
     const gone = await t.api('DELETE', stack.resource_uri);
@@ -136,6 +140,27 @@ describe.skipIf(needsEngine(SWARM_ENGINE))("the docker-cloud CLI's calls, on a s
     expect(gone.status).toBeLessThan(300);
     await eventually(() => collect(events).frames.some((e) => e.resource_uri === byName.resource_uri && e.state === 'Terminated'), 20_000, 'the event');
     events.close();
+  });
+
+  it('a task whose container is stopped with the docker CLI is replaced, and the replacement shows Running', async () => {
+    const res = await t.api('POST', '/api/app/v1/service/', { image: IMAGE, name: `${PREFIX}heal`, target_num_containers: 2, run_command: 'sleep 1000', autorestart: 'ALWAYS' });
+    await t.api('POST', `${res.body.resource_uri}start/`);
+    await eventually(async () => (await t.api('GET', res.body.resource_uri)).body.running_num_containers === 2, 30_000, '2 running');
+    const onManager = [];
+    for (const uri of (await t.api('GET', res.body.resource_uri)).body.containers as string[]) {
+      const c = (await t.api('GET', uri)).body;
+      if (c.docker_id && (await t.api('GET', c.node)).body.external_fqdn !== 'dctop-node-1' && (await t.api('GET', c.node)).body.external_fqdn !== 'dctop-node-2') onManager.push(c);
+    }
+    const victim = onManager[0] ?? (await t.api('GET', ((await t.api('GET', res.body.resource_uri)).body.containers as string[])[0]!)).body;
+    const host = (await t.api('GET', victim.node)).body.external_fqdn as string;
+    docker(WORKERS[host] ?? SWARM_ENGINE, 'stop', '-t', '1', victim.docker_id);
+    await eventually(async () => {
+      const s = (await t.api('GET', res.body.resource_uri)).body;
+      if (s.state !== 'Running' || s.running_num_containers !== 2) return false;
+      const states = await Promise.all((s.containers as string[]).map(async (uri) => (await t.api('GET', uri)).body.state));
+      return states.every((x) => x === 'Running') && !(s.containers as string[]).includes(victim.resource_uri);
+    }, 30_000, 'replaced, and the replacement Running');
+    await t.api('DELETE', res.body.resource_uri);
   });
 
   it('stack up from a stack file, export, node ls and inspect', async () => {

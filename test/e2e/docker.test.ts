@@ -57,6 +57,13 @@ describe.skipIf(needsEngine(PLAIN_ENGINE) || (!tmuxAvailable() && !process.env['
     await term.send('Enter');
     await term.waitFor(/\/dev\/pts\/\d+/);
     await term.waitFor(/^answer 42/m);
+    await term.type('echo 29'); // the characters "29" are not ctrl-] (0x1d)
+    await term.send('Enter');
+    await term.waitFor(/^29$/m);
+    await term.send('C-]'); // detaches
+    await term.waitFor(new RegExp(`exec ${PREFIX}late: ended \\(closed by client\\)`));
+    await term.send('e');
+    await term.waitFor(new RegExp(`dctop: sh in ${PREFIX}late · exit or ctrl-d ends it`));
     await term.type('exit');
     await term.send('Enter');
     await term.waitFor(/exec \S+: ended \(exit 0\)/);

@@ -190,7 +190,7 @@ export class DockerBackend implements Backend {
   // ── streams ─────────────────────────────────────────────────────────────────────────────────────
 
   containerLogs(_namespace: string, uuid: string, options: LogOptions, sink: LogSink): Promise<Subscription> {
-    const { docker, containerId, tty } = this.containerEngine(uuid, 'reading the logs of');
+    const { docker, containerId, tty } = this.containerEngine(uuid, 'the logs of');
     return pipeEngineLogs(() => docker.getContainer(containerId).logs({
       follow: options.follow as true, stdout: true, stderr: true, timestamps: true, tail: options.tail || 'all',
     } as never) as unknown as Promise<NodeJS.ReadableStream>, tty, options, sink, 'container stopped');
@@ -235,7 +235,7 @@ export class DockerBackend implements Backend {
   exec(_namespace: string, uuid: string, command: string, sink: ExecSink, options: ExecOptions): Promise<ExecSession> {
     const object = this.mirror.get(objectUri('container', this.namespace, uuid));
     if (object?.['state'] !== 'Running') throw notAllowed(`container ${String(object?.['name'] ?? uuid)} is ${String(object?.['state'])}; exec needs a running container`);
-    const { docker, containerId } = this.containerEngine(uuid, 'running a command in');
+    const { docker, containerId } = this.containerEngine(uuid, 'a shell in');
     return engineExec(docker, containerId, command, options.tty, sink);
   }
 
@@ -249,7 +249,7 @@ export class DockerBackend implements Backend {
     const containerId = task.Status.ContainerStatus?.ContainerID;
     if (!containerId) throw notAllowed(`the task has no container (${task.Status.State})`);
     const docker = task.NodeID ? this.engineOfNode(task.NodeID) : undefined;
-    if (!docker) throw unsupported(nodeEngineNeeded(this.mirror, task.NodeID, doing.replace(/^\w/, (c) => c.toUpperCase())));
+    if (!docker) throw unsupported(nodeEngineNeeded(this.mirror, task.NodeID, doing));
     const service = this.mirror.raw.services.get(task.ServiceID);
     return { docker, containerId, tty: service?.Spec.TaskTemplate.ContainerSpec.TTY === true };
   }

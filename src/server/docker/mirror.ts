@@ -185,7 +185,11 @@ export class Mirror {
       if (e.Action.startsWith('exec_')) return; // a shell opened or ended: nothing of the container changed
       const service = e.Actor?.Attributes?.[LABEL.swarmService];
       if (main) this.pending.containers.add(id);
-      if (service) this.pending.tasksOf.add(service);
+      if (service) {
+        // The node reports a task's new state to the manager a moment after its container changed: read again.
+        this.pending.tasksOf.add(service);
+        this.followUp(() => this.pending.tasksOf.add(service));
+      }
     } else if (e.Type === 'service') {
       this.pending.services.add(id);
       this.pending.tasksOf.add(id);

@@ -37,13 +37,16 @@ export class PlainOps {
     return this.settleOn(action, 'container', uuid, [], (o) => o?.['state'] === 'Stopped', `${name(c)} did not stop`);
   }
 
-  /** Recreates the container with the same configuration (a fresh Docker id: a new container object). */
+  /**
+   * Recreates the container with the same name and configuration. Its Docker id is new, and so is its Docker Cloud
+   * object (UUIDs come from Docker ids): the answer, and the action, name the new one.
+   */
   async redeployContainer(uuid: string, action: ActionHandle): Promise<WireObject> {
     const c = containerByUuid(this.mirror.raw, uuid);
     const created = await this.recreate(c, action);
     const newUuid = uuidFor('container', created);
-    return this.settleOn(action, 'container', uuid, [c.Id, created], () => this.mirror.get(this.uri('container', newUuid))?.['state'] === 'Running',
-      `${name(c)} was recreated but did not start`);
+    action.setObject(this.uri('container', newUuid));
+    return this.settleOn(action, 'container', newUuid, [c.Id, created], (o) => o?.['state'] === 'Running', `${name(c)} was recreated but did not start`);
   }
 
   async terminateContainer(uuid: string, action: ActionHandle): Promise<WireObject> {

@@ -155,7 +155,7 @@ function engineContainer(out: Out, c: EngineContainer, serviceUri: string, nodeU
   return {
     ...launchOf(c), resource_uri: out.uri('container', uuid), uuid, name: c.Name.replace(/^\//, ''), docker_id: c.Id, node: nodeUri,
     service: serviceUri, public_dns: '', state, synchronized: true,
-    exit_code: stopped && c.State.FinishedAt > '0001' ? c.State.ExitCode : null,
+    exit_code: stopped && !c.State.FinishedAt.startsWith('0001') ? c.State.ExitCode : null, // never ran: no exit code
     exit_code_msg: stopped && c.State.Error ? c.State.Error : null,
     deployed_datetime: date(c.Created), started_datetime: date(c.State.StartedAt), stopped_datetime: stopped ? date(c.State.FinishedAt) : null,
     destroyed_datetime: null, container_ports: ports.sort((a, b) => a.inner_port - b.inner_port),

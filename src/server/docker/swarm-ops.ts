@@ -42,6 +42,9 @@ export class SwarmOps {
     const spec = structuredClone(s.Spec);
     const container = spec.TaskTemplate.ContainerSpec;
     if (input.name !== undefined && input.name !== s.Spec.Name) throw invalid("Invalid field 'name': a swarm service cannot be renamed", 'name');
+    if (input.target_num_containers !== undefined && !s.Spec.Mode.Replicated) {
+      throw notAllowed(`service ${s.Spec.Name} runs one task per node (EVERY_NODE): it has no target to change`);
+    }
     if (input.image !== undefined) container.Image = input.image;
     if (input.container_envvars !== undefined) container.Env = input.container_envvars.map((e) => `${e.key}=${e.value}`);
     if (input.run_command !== undefined) container.Args = input.run_command ? ['sh', '-c', input.run_command] : [];
@@ -244,8 +247,8 @@ function setReplicas(spec: Spec, n: number): void {
 export function nodeEngineNeeded(mirror: Mirror, nodeId: string | undefined, doing: string): string {
   const node = nodeId ? mirror.raw.nodes.get(nodeId) : undefined;
   const host = node?.Description.Hostname ?? nodeId ?? 'an unknown node';
-  return `${doing} a container on swarm node ${host} needs --node-engine ${host}=HOST (that node's engine: a unix socket, ` +
-    'tcp:// or ssh://); the manager alone cannot reach it';
+  // Short enough for a websocket's close reason (123 bytes), which is how a log pane hears it.
+  return `node ${host}: pass --node-engine ${host}=HOST for ${doing} its containers`;
 }
 
 /**
