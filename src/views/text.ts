@@ -2,6 +2,8 @@
 // every line to its width. fit() and truncate() sanitize: every line of the frame goes through one of them, so that
 // they are the one choke point between any server's text (names, states, error messages, logs) and the terminal.
 
+import stringWidth from 'string-width';
+
 // CSI, OSC (terminated by BEL or ST), other ESC sequences, and C0/C1 controls except tab.
 const CONTROL = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-Z\\-_]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 // Bidi overrides and isolates, zero-width and other invisible format characters (they reorder or hide what is
@@ -12,19 +14,40 @@ export function sanitize(text: string): string {
   return text.replace(CONTROL, '').replace(FORMAT, '').replace(/\t/g, '  ');
 }
 
-/** Cuts or pads to exactly `width` columns (one column per UTF-16 unit is close enough for our glyphs). */
+/** Cuts or pads to exactly `width` terminal columns (wide characters take two, combining marks none). */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  const clean = sanitize(text);
-  if (clean.length > width) return width > 1 ? `${clean.slice(0, width - 1)}…` : clean.slice(0, width);
-  return clean.padEnd(width);
+  const clean = truncate(text, width);
+  return clean + ' '.repeat(Math.max(0, width - columnsOf(clean)));
 }
 
+/** At most `width` terminal columns, cut with an ellipsis. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   const clean = sanitize(text);
-  return clean.length > width ? (width > 1 ? `${clean.slice(0, width - 1)}…` : clean.slice(0, width)) : clean;
+  if (PLAIN.test(clean)) return clean.length > width ? (width > 1 ? `${clean.slice(0, width - 1)}…` : clean.slice(0, width)) : clean;
+  if (stringWidth(clean) <= width) return clean;
+  // Whole graphemes up to the room left for the ellipsis: a wide character or an accent is never split.
+  const room = width > 1 ? width - 1 : width;
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(clean)) {
+    const w = stringWidth(segment);
+    if (used + w > room) break;
+    out += segment;
+    used += w;
+  }
+  return width > 1 ? `${out}…` : out;
 }
+
+/** Columns a string takes in a terminal. */
+export function columnsOf(text: string): number {
+  return PLAIN.test(text) ? text.length : stringWidth(text);
+}
+
+/** Printable ASCII, one column a character: the fast path, most text. Everything else is measured as Ink does. */
+const PLAIN = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** "3s", "5m", "2h", "4d": how long ago. */
 export function age(fromMs: number, nowMs: number): string {

@@ -329,3 +329,24 @@ describe('untrusted text reaches the terminal only through the sanitizer', () =>
     }
   });
 });
+
+describe('display widths', () => {
+  it('wide and combining characters keep the columns in line', async () => {
+    const nodes = (await t.api('GET', '/api/infra/v1/node/')).body.objects;
+    expect((await t.api('PATCH', nodes[1].resource_uri, { nickname: '日本語のノード' })).status).toBe(200);
+    expect((await t.api('PATCH', nodes[2].resource_uri, { nickname: 'cafe\u0301-node' })).status).toBe(200);
+    const r = app({ view: 'node' });
+    await eventually(() => /日本語/.test(r.frame()) && /cafe\u0301/.test(r.frame()), 5000, 'listed');
+    const { default: stringWidth } = await import('string-width');
+    const rows = r.frame().split('\n').filter((l) => /^[› ] \S/.test(l) && /(Deployed|Unreachable)/.test(l));
+    expect(rows.length).toBeGreaterThan(3);
+    const stateColumn = (l: string) => stringWidth(l.slice(0, l.search(/[▶◼⚙✘!] /)));
+    const columns = new Set(rows.map(stateColumn));
+    expect(columns.size).toBe(1);
+    const { fit, truncate, columnsOf } = await import('../../src/views/text.js');
+    expect(columnsOf(fit('日本語のコンテナ', 9))).toBe(9);
+    expect(truncate('日本語のコンテナ', 9)).toBe('日本語の…');
+    expect(columnsOf(fit('cafe\u0301-e\u0301-e\u0301', 8))).toBe(8);
+    expect(fit('cafe\u0301', 6)).toBe('cafe\u0301  ');
+  });
+});
