@@ -128,3 +128,21 @@ describe('bounds and HTTP details', () => {
     expect(answer).toMatch(/\{"error":"Bad request: malformed HTTP"\}/);
   });
 });
+
+describe('quotas', () => {
+  it("a namespace's clusters may ask for 200 nodes in all; more is a 400 naming the field", async () => {
+    const own = await startTestServer({ fleet: 'empty' });
+    try {
+      const body = (name: string, n: number) => ({ name, node_type: '/api/infra/v1/nodetype/digitalocean/1gb/', region: '/api/infra/v1/region/digitalocean/lon1/', target_num_nodes: n });
+      expect((await own.api('POST', '/api/infra/v1/nodecluster/', body('a', 150))).status).toBe(201);
+      const over = await own.api('POST', '/api/infra/v1/nodecluster/', body('b', 60));
+      expect(over.status).toBe(400);
+      expect(over.body.error).toMatch(/'target_num_nodes'.*quota is 200/);
+      const a = (await own.api('GET', '/api/infra/v1/nodecluster/?name=a')).body.objects[0];
+      expect((await own.api('PATCH', a.resource_uri, { target_num_nodes: 201 })).status).toBe(400);
+      expect((await own.api('PATCH', a.resource_uri, { target_num_nodes: 200 })).status).toBeLessThan(300);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ export function createCluster(sim: Sim, namespace: string, input: NodeClusterCre
   const taken = (sim.world.list('nodecluster', namespace) as unknown as NodeCluster[])
     .some((c) => c.name === input.name && c.state !== 'Terminated');
   if (taken) throw conflict(`A node cluster named '${input.name}' already exists`);
+  checkNodeQuota(sim, namespace, input.target_num_nodes, null);
   const uuid = uuid4(sim.rng);
   const cluster: NodeCluster = {
     resource_uri: objectUri('nodecluster', namespace, uuid), uuid, name: input.name, nickname: input.nickname ?? input.name,
@@ -138,6 +139,19 @@ export async function deployCluster(sim: Sim, namespace: string, cluster: NodeCl
   await Promise.all(nodes.map((n) => deployNode(sim, namespace, n, log)));
   refreshCluster(sim, cluster, true);
   return null;
+}
+
+/** Nodes one namespace may ask for, over all its clusters: ten requests once made 5,000 nodes. */
+export const MAX_NODES_PER_NAMESPACE = 200;
+
+/** Refuses a target that would take the namespace's clusters past the quota (`except`: the cluster being changed). */
+export function checkNodeQuota(sim: Sim, namespace: string, target: number, except: string | null): void {
+  const others = (sim.world.list('nodecluster', namespace) as unknown as NodeCluster[])
+    .filter((c) => c.state !== 'Terminated' && c.resource_uri !== except)
+    .reduce((sum, c) => sum + c.target_num_nodes, 0);
+  if (others + target > MAX_NODES_PER_NAMESPACE) {
+    throw invalid(`Invalid field 'target_num_nodes': ${target} more node(s) would take this namespace to ${others + target}; the quota is ${MAX_NODES_PER_NAMESPACE}`, 'target_num_nodes');
+  }
 }
 
 /** PATCH target_num_nodes on a deployed cluster: new nodes, or the newest ones terminated. */

@@ -19,7 +19,7 @@ import { serviceContainers } from './derive.js';
 import { execIn } from './exec.js';
 import { buildFleet, type FleetSpec } from './fleet.js';
 import {
-  createCluster, deployCluster, healthCheck, heartbeat, retagCluster, scaleCluster, terminateCluster, terminateSingleNode,
+  checkNodeQuota, createCluster, deployCluster, healthCheck, heartbeat, retagCluster, scaleCluster, terminateCluster, terminateSingleNode,
   upgradeNode,
 } from './infra.js';
 import { LogStore } from './logs.js';
@@ -142,6 +142,7 @@ export class SimBackend implements Backend {
       create: (namespace, input, action) => this.done(action, createCluster(this.sim, namespace, input)),
       update: (namespace, pk, input, action) => {
         const cluster = this.must<NodeCluster>('nodecluster', namespace, pk);
+        if (input.target_num_nodes !== undefined) checkNodeQuota(this.sim, namespace, input.target_num_nodes, cluster.resource_uri);
         if (input.nickname !== undefined) cluster.nickname = input.nickname || cluster.name;
         if (input.tags) retagCluster(this.sim, cluster, input.tags);
         if (input.target_num_nodes !== undefined && input.target_num_nodes !== cluster.target_num_nodes) {
