@@ -17,7 +17,8 @@ export interface RestOptions {
 
 export interface RestResponse<T> { status: number; body: T; headers: Record<string, string | string[] | undefined> }
 
-const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Worth asking again (GETs only): a server that is busy, briefly broken (500) or behind a failing proxy. */
+const RETRIABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /** A failure below HTTP: a connect, headers or body timeout of the pool, or the network. */
 function transportError(method: string, path: string, error: unknown): DockerCloudError {
@@ -68,7 +69,8 @@ export class RestClient {
       } catch (error) {
         if (this.closed) throw closed(); // aborted by close(), or failed meanwhile: nobody waits for a retry
         const e = error as DockerCloudError;
-        const retriable = e.kind === 'network' || e.kind === 'timeout' || (e.status !== undefined && RETRIABLE_STATUS.has(e.status));
+        // A 2xx that is not JSON (a body cut or garbled on its way) is asked again too.
+        const retriable = e.kind === 'network' || e.kind === 'timeout' || e.kind === 'protocol' || (e.status !== undefined && RETRIABLE_STATUS.has(e.status));
         if (!retriable || attempt >= retries) throw error;
         await sleep(backoffDelay(this.options.backoff, attempt, e.retryAfterMs ?? 0));
       }

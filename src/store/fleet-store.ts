@@ -22,7 +22,15 @@ export interface StoreOptions {
   actionLimit?: number;
   /** Record event-to-snapshot latencies (for benchmarks). */
   measure?: boolean;
+  /**
+   * While the stream is live, everything is listed again this often and reconciled (as informers resync), so
+   * that a lost event or a fetch that kept failing is repaired; 0 turns it off.
+   */
+  resyncIntervalMs?: number;
 }
+
+/** Delays between the attempts of a re-fetch that failed (after the REST client's own retries). */
+const REFETCH_BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 const isStoreKind = (kind: string): kind is StoreKind => (STORE_KINDS as readonly string[]).includes(kind);
 type AnyObject = Readonly<WireObject>;
@@ -46,6 +54,8 @@ export class FleetStore {
    * bring the object back (nothing would ever remove it again).
    */
   private readonly deleted = new Map<string, number>();
+  /** Objects whose last re-fetch failed, and how many times: the store may be wrong about them. */
+  private readonly doubtful = new Map<string, number>();
   /** Bumped when a resync replaces the cache: an answer to a fetch begun before that may be older than the lists. */
   private generation = 0;
   /** Per kind, what changed since the last snapshot (undefined: removed). */
@@ -90,6 +100,7 @@ export class FleetStore {
       terminatedRetentionMs: options.terminatedRetentionMs ?? 60_000,
       actionLimit: options.actionLimit ?? 500,
       measure: options.measure ?? false,
+      resyncIntervalMs: options.resyncIntervalMs ?? 5 * 60_000,
     };
     this.events = client.events();
     this.actions = new ActionTracker(client, this.events);
@@ -104,6 +115,13 @@ export class FleetStore {
     this.events.onHealth((health) => this.onHealth(health));
     this.events.onConnected(() => void this.resync());
     this.timers.push(setInterval(() => this.sweep(), 1000));
+    if (this.options.resyncIntervalMs > 0) {
+      const timer = setInterval(() => {
+        if (this.complete && this.events.health.state === 'live') void this.resync();
+      }, this.options.resyncIntervalMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
   }
 
   /** Connects and lists everything; resolves with the first complete snapshot (rejects if that listing fails). */
@@ -164,6 +182,7 @@ export class FleetStore {
       if (this.closed) return;
       this.generation++;
       STORE_KINDS.forEach((kind, i) => this.replaceKind(kind, lists[i] as unknown as AnyObject[]));
+      this.doubtful.clear(); // the lists are the truth now
       this.complete = true;
       this.error = null;
       const buffered = this.buffered;
@@ -186,7 +205,12 @@ export class FleetStore {
     const seen = new Set<string>();
     for (const object of fresh) {
       seen.add(object.resource_uri);
-      if (this.isExpired(object)) continue;
+      if (this.isExpired(object)) {
+        // Terminated longer ago than we keep such objects (an outage longer than the retention): what we hold of
+        // it, perhaps still Running, goes too, or it would stay a ghost for good.
+        this.remove(kind, object.resource_uri);
+        continue;
+      }
       const old = map.get(object.resource_uri);
       if (!old || JSON.stringify(old) !== JSON.stringify(object)) this.put(kind, object);
     }
@@ -235,11 +259,39 @@ export class FleetStore {
     const generation = this.generation;
     try {
       const object = await this.client.fetch<AnyObject>(uri);
-      if (!this.closed) this.accept(kind, uri, object, generation);
+      if (this.closed) return;
+      this.accept(kind, uri, object, generation);
+      this.trusted(uri);
     } catch (error) {
-      if ((error as { kind?: string }).kind === 'not_found') this.remove(kind, uri);
-      else this.error = `could not fetch ${uri}: ${(error as Error).message}`;
+      if ((error as { kind?: string }).kind === 'not_found') {
+        this.remove(kind, uri);
+        this.trusted(uri);
+      } else this.doubt(uri, `could not fetch ${uri}: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * What we hold of `uri` may be wrong (its re-fetch failed): the data says stale until a later attempt, with
+   * backoff, brings it back (or a resync lists it).
+   */
+  private doubt(uri: string, message: string): void {
+    if (this.closed) return;
+    this.error = message;
+    const attempt = this.doubtful.get(uri) ?? 0;
+    this.doubtful.set(uri, attempt + 1);
+    this.staleSince ??= Date.now();
+    const timer = setTimeout(() => {
+      if (!this.closed && this.doubtful.has(uri)) this.fetches.add(uri);
+    }, REFETCH_BACKOFF_MS[Math.min(attempt, REFETCH_BACKOFF_MS.length - 1)]);
+    timer.unref();
+    this.scheduleEmit();
+  }
+
+  private trusted(uri: string): void {
+    if (!this.doubtful.delete(uri)) return;
+    if (this.doubtful.size === 0) this.error = null;
+    this.refreshStale();
+    this.scheduleEmit();
   }
 
   /** A fetched object is taken, unless it was deleted meanwhile or the fetch began before a resync (asked again). */
@@ -260,14 +312,16 @@ export class FleetStore {
     try {
       listed = await this.client.listAll('container', { service }) as unknown as AnyObject[];
     } catch (error) {
-      if (!this.closed) this.error = `could not list the containers of ${service}: ${(error as Error).message}`;
+      for (const uri of uris) this.doubt(uri, `could not list the containers of ${service}: ${(error as Error).message}`);
       return;
     }
     if (this.closed) return;
     // Only the ones asked for: another container of the service may have a newer answer on its way.
     const wanted = new Set(uris);
     for (const object of listed) {
-      if (wanted.delete(object.resource_uri)) this.accept('container', object.resource_uri, object, generation);
+      if (!wanted.delete(object.resource_uri)) continue;
+      this.accept('container', object.resource_uri, object, generation);
+      this.trusted(object.resource_uri);
     }
     // Not under that service any more (or gone): each on its own, where a 404 removes it.
     await Promise.all([...wanted].map((uri) => this.refetch(uri)));
@@ -279,8 +333,9 @@ export class FleetStore {
     this.scheduleEmit();
   }
 
+  /** Fresh only when live, listed, and nothing the store holds is in doubt. */
   private refreshStale(): void {
-    if (this.events.health.state === 'live' && !this.syncing && this.complete) this.staleSince = null;
+    if (this.events.health.state === 'live' && !this.syncing && this.complete && this.doubtful.size === 0) this.staleSince = null;
   }
 
   // ── the cache ──────────────────────────────────────────────────────────────────────────────────────

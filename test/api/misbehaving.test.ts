@@ -263,7 +263,7 @@ describe('REST mutations are never retried', () => {
 describe('REST errors', () => {
   it.each([
     [400, 'validation'], [401, 'auth'], [402, 'forbidden'], [403, 'forbidden'], [404, 'not_found'], [405, 'method'],
-    [409, 'conflict'], [413, 'validation'], [415, 'validation'], [500, 'server'],
+    [409, 'conflict'], [413, 'validation'], [415, 'validation'],
   ] as const)('%i is kind %s, keeps the server message and the status, and is not retried', async (status, kind) => {
     const server = await restServer((_req, res) => json(res, status, { error: `server says ${status}` }));
     const client = await makeClient(server, { retries: 3 });
@@ -274,6 +274,16 @@ describe('REST errors', () => {
     expect(error.message).toContain(SERVICE); // names the path
     expect(error.message).not.toContain(Buffer.from('u:k').toString('base64'));
     expect(server.hits).toHaveLength(1);
+  });
+
+  it('a GET answered 500, or 200 with a body that is not JSON, is asked again, then fails with what it got', async () => {
+    for (const [status, body, kind] of [[500, '{"error":"server says 500"}', 'server'], [200, '{"objects": [', 'protocol']] as const) {
+      const server = await restServer((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body));
+      const client = await makeClient(server, { retries: 2 });
+      const error = await failure(client.get('service', '0e7b0a3c-5bd5-4d1c-9d8c-2b3a4f5e6d70'));
+      expect(error.kind).toBe(kind);
+      expect(server.hits).toHaveLength(3);
+    }
   });
 
   it('an error without a JSON body keeps the status', async () => {
