@@ -79,7 +79,7 @@ export class LogStream extends SocketStream<LogFrame> {
   }
 }
 
-/** Characters per exec message (at most 4 bytes each: under the 64 KiB a server may take). */
+/** UTF-16 units per exec message (at most 3 bytes each in UTF-8: under the 64 KiB a server takes). */
 const EXEC_CHUNK = 16 * 1024;
 
 export class ExecSession extends SocketStream<ExecOutputFrame> {
