@@ -60,7 +60,7 @@ export function checkLogin(logins: LoginGuard, accounts: Accounts, authorization
   if (wait > 0) throw new ApiError(429, `Too many failed logins; retry in ${wait} s`, { 'Retry-After': String(wait) });
   const user = authenticate(accounts, authorization, query);
   if (user) return user;
-  logins.failed(claimed, address);
+  if (claimed !== null) logins.failed(claimed, address); // no credentials at all is no guess at a key
   throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)', { 'WWW-Authenticate': 'Basic realm="dctop"' });
 }
 

@@ -5,7 +5,7 @@ import {
   KINDS, allows, parsePath, type KindName, type KindSpec, type Operation, type ParsedPath, type WireObject,
 } from '../domain/index.js';
 import type { ActionLog, ActionRequest, Runner } from './actions.js';
-import { authenticate, canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
+import { canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
 import { checkLogin, type LoginGuard } from './login-guard.js';
 import { POST_OPERATIONS, type ActionHandle, type Backend, type Outcome, type PostOperation, type Verb } from './backend.js';
 import { unsupported } from './backend-errors.js';
@@ -231,9 +231,7 @@ export class RestApi {
   /** dctop's extension: which backend serves this API and what it cannot do, so that a monitor hides those keys. */
   private describeBackend(req: IncomingMessage, method: string): Reply {
     if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
-    if (!authenticate(this.ctx.accounts, req.headers.authorization)) {
-      throw new ApiError(401, 'Authentication required: send Authorization: Basic base64(user:apikey)');
-    }
+    checkLogin(this.ctx.logins, this.ctx.accounts, req.headers.authorization, clientIp(req));
     return { status: 200, body: { backend: this.ctx.backend.name, unsupported: this.ctx.backend.unsupported } };
   }
 

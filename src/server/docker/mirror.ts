@@ -109,10 +109,12 @@ export class Mirror {
         finish();
         reject(new Error(timeoutMessage()));
       }, timeoutMs);
+      timer.unref();
       this.waiters.add(check);
       if (nudge) {
         const again = () => {
           nudging = setTimeout(() => void nudge().catch(() => {}).then(() => this.waiters.has(check) && again()), 500);
+          nudging.unref();
         };
         again();
       }

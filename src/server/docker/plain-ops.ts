@@ -155,7 +155,7 @@ export class PlainOps {
     for (const spec of input.services ?? []) {
       const existing = groups.find(([, g]) => g.name === spec.name);
       if (existing && spec.target_num_containers !== undefined && spec.target_num_containers !== existing[1].containers.length) {
-        await this.scaleService(existing[0], spec.target_num_containers, { ...action, succeed() {}, fail() {} } as ActionHandle);
+        await this.scaleService(existing[0], spec.target_num_containers, quiet(action));
       } else if (!existing) {
         if (!spec.image) throw invalid(`Invalid field 'services': the new service '${spec.name}' needs an image`, 'services');
         for (let i = 1; i <= Math.max(1, spec.target_num_containers ?? 1); i++) ids.push(await this.createFromSpec(spec as ServiceSpec, stack, i, action));
@@ -167,12 +167,12 @@ export class PlainOps {
   async stackEach(uuid: string, what: 'start' | 'stop' | 'redeploy' | 'terminate', action: ActionHandle): Promise<WireObject> {
     const stack = stackName(this.mirror.raw, uuid, false);
     const services = [...engineGroups(this.mirror.raw).entries()].filter(([, g]) => g.stack === stack).map(([id]) => id);
-    const quiet = { ...action, succeed() {}, fail: (m: string) => action.fail(m), canceled() {}, setCancelable() {}, log: (l: string) => action.log(l) } as ActionHandle;
+    const step = quiet(action);
     for (const id of services) {
-      if (what === 'start') await this.startService(id, quiet);
-      else if (what === 'stop') await this.stopService(id, quiet);
-      else if (what === 'redeploy') await this.redeployService(id, quiet);
-      else await this.terminateService(id, quiet);
+      if (what === 'start') await this.startService(id, step);
+      else if (what === 'stop') await this.stopService(id, step);
+      else if (what === 'redeploy') await this.redeployService(id, step);
+      else await this.terminateService(id, step);
     }
     const want = { start: 'Running', stop: 'Stopped', redeploy: 'Running', terminate: 'Terminated' }[what];
     return this.settleOn(action, 'stack', uuid, [], (o) => o?.['state'] === want, `stack ${stack} did not reach ${want}`);
@@ -267,6 +267,14 @@ export class PlainOps {
     if (!object) throw missing(`${kind} ${uuid} not found after the change`);
     return object;
   }
+}
+
+/** A handle for one step of a larger operation: its log lines go to the action, its outcome does not settle it. */
+export function quiet(action: ActionHandle): ActionHandle {
+  return {
+    uri: action.uri, log: (line) => action.log(line), succeed() {}, fail: (m) => action.log(`Failed: ${m}`), canceled() {}, setCancelable() {},
+    get cancelRequested() { return action.cancelRequested; }, setObject() {},
+  };
 }
 
 function name(c: EngineContainer): string {

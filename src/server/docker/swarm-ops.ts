@@ -10,7 +10,7 @@ import { engine } from './errors.js';
 import { uuidFor } from './ids.js';
 import { stackName, swarmServiceByUuid, taskByUuid } from './lookup.js';
 import type { Mirror } from './mirror.js';
-import { CONVERGE_MS } from './plain-ops.js';
+import { CONVERGE_MS, quiet } from './plain-ops.js';
 import { LABEL, type SwarmService } from './raw.js';
 
 type Spec = SwarmService['Spec'];
@@ -229,14 +229,6 @@ function converged(o: WireObject | undefined): boolean {
   if (!o) return false;
   const state = String(o['state']);
   return state === 'Running' || state === 'Stopped' || state === 'Not running' && o['target_num_containers'] === 0;
-}
-
-/** A handle for one step of a larger operation: its log lines go to the action, its outcome does not settle it. */
-function quiet(action: ActionHandle): ActionHandle {
-  return {
-    uri: action.uri, log: (line) => action.log(line), succeed() {}, fail: (m) => action.log(`Failed: ${m}`), canceled() {}, setCancelable() {},
-    get cancelRequested() { return action.cancelRequested; }, setObject() {},
-  };
 }
 
 function setReplicas(spec: Spec, n: number): void {
