@@ -161,6 +161,9 @@ ensure_daemon() {
     die "dockerd (pid $pid) does not answer on $MAIN_SOCK after 20 s; see $MAIN_LOG"
   fi
   need_root "start dockerd"
+  # A dockerd that was killed (kill -9, the end of a session) leaves its pidfiles behind, and a new one refuses to
+  # start while they exist: no dockerd runs (pid_of said so), so they are stale.
+  rm -f "$MAIN_PIDFILE" /var/run/docker/containerd/containerd.pid
   local args=(--pidfile "$MAIN_PIDFILE")
   [ -n "$DNS" ] && args+=(--dns "$DNS")
   log "starting dockerd ${args[*]} (log $MAIN_LOG)"
