@@ -33,6 +33,9 @@ export const MAX_CLIENT_MESSAGE = 64 * 1024;
  * the stream limits below, what readers that never read can hold is bounded (4 MiB × 1,000 streams at most).
  */
 const MAX_BUFFERED = 4 * 1024 * 1024;
+/** A subscriber more than this behind for longer than BEHIND_MS is cut too: slow readers go within seconds. */
+const BEHIND_BYTES = 1024 * 1024;
+const BEHIND_MS = 5000;
 /** Open streams (events, logs, exec) per user, and in all. */
 export const MAX_STREAMS_PER_USER = 64;
 const MAX_STREAMS = 1000;
@@ -133,6 +136,7 @@ export class StreamApi {
   }
 
   private events(ws: WebSocket, namespace: string, query: URLSearchParams): void {
+    refuseMessages(ws);
     const send = batchedSender(ws);
     const types = query.getAll('type').flatMap((t) => t.split(',')).filter(Boolean);
     // `parent` (reference) and `parents` (Go SDK, comma-separated) both filter on the event's parents.
@@ -200,9 +204,12 @@ function batchedSender(ws: WebSocket): (text: string) => void {
   // ws exposes no cork of its own; its socket is the documented-internal `_socket`.
   const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
   let corked = false;
+  let behindSince: number | null = null;
   return (text) => {
     if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED) {
+    const behind = ws.bufferedAmount;
+    behindSince = behind > BEHIND_BYTES ? (behindSince ?? Date.now()) : null;
+    if (behind > MAX_BUFFERED || (behindSince !== null && Date.now() - behindSince > BEHIND_MS)) {
       ws.close(1013, 'subscriber too slow; reconnect and resync');
       return;
     }
@@ -218,17 +225,24 @@ function batchedSender(ws: WebSocket): (text: string) => void {
   };
 }
 
+/** Events and logs take nothing from the client: a message closes the socket (1008). */
+function refuseMessages(ws: WebSocket): void {
+  ws.on('message', () => ws.close(1008, 'this stream takes no messages'));
+}
+
 /** Streams log lines to a socket; closes it when the source ends (follow=false, the object went away …). */
 function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Outcome<Subscription>, isAction: boolean): void {
   let subscription: Subscription | undefined;
   let ended = false;
+  refuseMessages(ws);
+  const send = batchedSender(ws); // a follower that stops reading is cut like an events subscriber
   const sink: LogSink = {
     line: (line: LogLine) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       const frame: LogFrame = { type: 'log', log: line.log, timestamp: Math.floor(line.time / 1000) };
       if (!isAction) frame.streamType = line.streamType;
       if (line.source !== undefined) frame.source = line.source;
-      ws.send(JSON.stringify(frame));
+      send(JSON.stringify(frame));
     },
     end: (reason) => {
       ended = true;

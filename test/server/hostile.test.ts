@@ -146,3 +146,31 @@ describe('quotas', () => {
     }
   });
 });
+
+describe('streams take what they are for', () => {
+  it('an events or logs socket that is sent a message closes (1008)', async () => {
+    const events = await openSocket(`${t.wsUrl}/api/audit/v1/events`);
+    events.send('hello');
+    expect((await collect(events).closed).code).toBe(1008);
+    const c = await findOne(t, '/api/app/v1/container/?name=db-1');
+    const logs = await openSocket(`${t.wsUrl}${c.resource_uri}logs/`);
+    logs.send('hello');
+    expect((await collect(logs).closed).code).toBe(1008);
+  });
+
+  it('a message of thousands of commands is answered in few frames, and the server keeps answering meanwhile', async () => {
+    const c = await findOne(t, '/api/app/v1/container/?name=db-1');
+    const ws = await openSocket(`${t.wsUrl}${c.resource_uri}exec/`);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = collect(ws).frames.length;
+    ws.send('echo hi\n'.repeat(8000)); // 64,000 bytes
+    const started = Date.now();
+    expect((await t.api('GET', '/api/app/v1/service/?limit=1')).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const frames = collect(ws).frames.length - before;
+    expect(frames).toBeGreaterThan(0);
+    expect(frames).toBeLessThan(100); // not one per command (8,000) or per byte (64,000)
+    ws.close();
+  });
+});

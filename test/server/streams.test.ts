@@ -178,7 +178,8 @@ describe('exec', () => {
     const { frames, closed } = collect(ws);
     await eventually(() => frames.length > 0); // the prompt
     ws.send('echo $MYSQL_DATABASE\n');
-    await eventually(() => frames.some((f) => f.output === 'shop\n'));
+    // One frame answers one message (the echo, the output, the next prompt): the output is in the stream's text.
+    await eventually(() => frames.filter((f) => f.streamType !== 'stderr').map((f) => f.output).join('').includes('\nshop\n'));
     ws.send('nosuchcommand\n');
     await eventually(() => frames.some((f) => f.streamType === 'stderr' && /not found/.test(f.output)));
     ws.send('exit 3\n');

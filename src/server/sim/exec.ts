@@ -61,37 +61,63 @@ export function execIn(sim: Sim, c: Container, command: string, sink: ExecSink):
 
   let pending = '';
   queueMicrotask(() => sink.output(shell.prompt(), 'stdout'));
+  // What one message brings is answered in as few frames as it takes (consecutive output of a stream together),
+  // and a message of many lines yields to the event loop between batches: one client cannot hold the server.
+  const frames: Array<[string, 'stdout' | 'stderr']> = [];
+  const out = (text: string, stream: 'stdout' | 'stderr') => {
+    const last = frames.at(-1);
+    if (last && last[1] === stream) last[0] += text;
+    else frames.push([text, stream]);
+  };
+  const flush = () => {
+    for (const [text, stream] of frames.splice(0)) if (text) sink.output(text, stream);
+  };
+  const LINES_PER_TURN = 200;
+  const runLines = () => {
+    let newline: number;
+    let ran = 0;
+    while (!done && (newline = pending.search(/[\n\u0004]/)) >= 0) {
+      if (ran++ === LINES_PER_TURN) {
+        flush();
+        setImmediate(runLines);
+        return;
+      }
+      const line = pending.slice(0, newline);
+      const eof = pending[newline] === EXEC_EOF;
+      pending = pending.slice(newline + 1);
+      if (line.trim() !== '') {
+        const result = shell.run(line);
+        if (result.stdout) out(result.stdout, 'stdout');
+        if (result.stderr) out(result.stderr, 'stderr');
+        if (result.exit !== undefined) {
+          flush();
+          return finish(result.exit);
+        }
+      }
+      if (eof) {
+        flush();
+        return finish(0);
+      }
+      out(shell.prompt(), 'stdout');
+    }
+    flush();
+  };
   return {
     input(text: string) {
       if (done) return;
-      // A terminal echoes what is typed, and erases on backspace: the simulated one does the same, with one
-      // frame for what one message brought (a frame per byte let one large paste hold the server for seconds).
-      let echo = '';
+      // A terminal echoes what is typed, and erases on backspace: the simulated one does the same.
       for (const ch of text.replace(/\r\n?/g, '\n')) {
         if (ch === '\u007f' || ch === '\b') {
           if (pending.length > 0 && !pending.endsWith('\n')) {
             pending = pending.slice(0, -1);
-            echo += '\b \b';
+            out('\b \b', 'stdout');
           }
         } else {
           pending += ch;
-          if (ch !== EXEC_EOF) echo += ch;
+          if (ch !== EXEC_EOF) out(ch, 'stdout');
         }
       }
-      if (echo) sink.output(echo, 'stdout');
-      let newline: number;
-      while (!done && (newline = pending.search(/[\n\u0004]/)) >= 0) {
-        const line = pending.slice(0, newline);
-        const eof = pending[newline] === EXEC_EOF;
-        pending = pending.slice(newline + 1);
-        if (line.trim() !== '') {
-          const result = shell.run(line);
-          emit(result);
-          if (result.exit !== undefined) return finish(result.exit);
-        }
-        if (eof) return finish(0);
-        sink.output(shell.prompt(), 'stdout');
-      }
+      runLines();
     },
     close: () => { done = true; },
   };
