@@ -174,3 +174,22 @@ describe('streams take what they are for', () => {
     ws.close();
   });
 });
+
+describe('container quota', () => {
+  it("a namespace's services may ask for 20,000 containers in all through the API", async () => {
+    const own = await startTestServer({ fleet: 'empty' });
+    try {
+      const make = (name: string, n: number) => own.api('POST', '/api/app/v1/service/', { image: 'nginx', name, target_num_containers: n });
+      for (let i = 0; i < 20; i++) expect((await make(`s${i}`, 1000)).status).toBe(201);
+      const over = await make('one-more', 1);
+      expect(over.status).toBe(400);
+      expect(over.body.error).toMatch(/quota is 20000/);
+      const first = (await own.api('GET', '/api/app/v1/service/?name=s0')).body.objects[0];
+      expect((await own.api('PATCH', first.resource_uri, { target_num_containers: 999 })).status).toBe(200); // fewer is fine
+      expect((await own.api('PATCH', first.resource_uri, { target_num_containers: 1000 })).status).toBe(200); // back to the quota
+      expect((await own.api('PATCH', first.resource_uri, { target_num_containers: 1001 })).status).toBe(400);
+    } finally {
+      await own.close();
+    }
+  });
+});

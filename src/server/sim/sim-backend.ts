@@ -8,7 +8,7 @@ import {
 import type {
   ActionHandle, Backend, Change, ExecSession, ExecSink, HandlerRegistry, LogOptions, LogSink, Subscription, Unsupported,
 } from '../backend.js';
-import { conflict, missing, notAllowed } from '../backend-errors.js';
+import { conflict, invalid, missing, notAllowed } from '../backend-errors.js';
 import type { RepositoryCreate } from '../backend-inputs.js';
 import { buildCatalogue, registriesFor } from './catalogue.js';
 import { startChurn } from './churn.js';
@@ -44,6 +44,9 @@ const HEARTBEAT_CHECK_MS = 10_000;
 const CATALOGUE_KINDS: Partial<Record<KindName, 'providers' | 'regions' | 'azs' | 'nodeTypes'>> = {
   provider: 'providers', region: 'regions', az: 'azs', nodetype: 'nodeTypes',
 };
+
+/** Containers the services of one namespace may ask for, over all of them, through the API. */
+export const MAX_CONTAINERS_PER_NAMESPACE = 20_000;
 
 /** A container's step ended as asked (null), or something else happened to it first. */
 const interrupted = (ok: boolean) => (ok ? null : 'interrupted');
@@ -178,7 +181,10 @@ export class SimBackend implements Backend {
       },
     },
     stack: {
-      create: (namespace, input, action) => this.done(action, createStack(this.sim, namespace, input)),
+      create: (namespace, input, action) => {
+        this.checkContainerQuota(namespace, input.services.reduce((sum, s) => sum + s.target_num_containers, 0));
+        return this.done(action, createStack(this.sim, namespace, input));
+      },
       update: (namespace, pk, input, action) => {
         const stack = this.must<Stack>('stack', namespace, pk);
         const pending = updateStack(this.sim, namespace, stack, input, this.logger(action));
@@ -200,11 +206,15 @@ export class SimBackend implements Backend {
       },
     },
     service: {
-      create: (namespace, input, action) => this.done(action, createService(this.sim, namespace, input, null)),
+      create: (namespace, input, action) => {
+        this.checkContainerQuota(namespace, input.target_num_containers);
+        return this.done(action, createService(this.sim, namespace, input, null));
+      },
       update: (namespace, pk, input, action) => {
         const service = this.must<Service>('service', namespace, pk);
         const { world } = this.sim;
         const siblings = world.stack(service.stack)?.services.map((u) => world.service(u)!).filter(Boolean) ?? [];
+        if (input.target_num_containers !== undefined) this.checkContainerQuota(namespace, input.target_num_containers - service.target_num_containers);
         updateService(this.sim, namespace, service, input, siblings);
         return this.done(action, service);
       },
@@ -225,6 +235,7 @@ export class SimBackend implements Backend {
           }
           action.setCancelable(true);
           const target = service.target_num_containers + (params.scaleBy ?? 0);
+          this.checkContainerQuota(namespace, params.scaleBy ?? 0);
           return scaleService(this.sim, namespace, service, target, this.logger(action), () => action.cancelRequested);
         }),
       },
@@ -257,6 +268,18 @@ export class SimBackend implements Backend {
       },
     },
   };
+
+  /**
+   * Refuses to add `more` containers' worth of targets to a namespace past MAX_CONTAINERS_PER_NAMESPACE: requests
+   * may not grow a tenant without bound (a fleet made with --fleet is the server's own, and may be larger).
+   */
+  private checkContainerQuota(namespace: string, more: number): void {
+    if (more <= 0) return;
+    const targets = this.sim.world.services(namespace).filter((s) => s.state !== 'Terminated').reduce((sum, s) => sum + s.target_num_containers, 0);
+    if (targets + more > MAX_CONTAINERS_PER_NAMESPACE) {
+      throw invalid(`Invalid field 'target_num_containers': ${more} more container(s) would take this namespace to ${targets + more}; the quota is ${MAX_CONTAINERS_PER_NAMESPACE}`, 'target_num_containers');
+    }
+  }
 
   /** A change that is complete at once. */
   private done(action: ActionHandle, object: object): WireObject {
