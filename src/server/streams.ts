@@ -43,20 +43,24 @@ const HEARTBEAT_MS = 30_000;
 export const DEFAULT_TAIL = 300;
 
 export class StreamApi {
+  /** Exec takes keystrokes and pastes; events and logs take nothing (their client's messages stay tiny). */
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_MESSAGE });
+  private readonly quiet = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 });
   private readonly openBy = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly ctx: StreamContext) {
     // Server-side liveness: a socket that did not answer the previous ping is gone.
     const alive = new WeakSet<WebSocket>();
-    this.wss.on('connection', (ws) => {
-      alive.add(ws);
-      ws.on('pong', () => alive.add(ws));
-      ws.on('error', () => ws.terminate()); // a peer that resets the connection; its close handlers clean up
-    });
+    for (const wss of [this.wss, this.quiet]) {
+      wss.on('connection', (ws) => {
+        alive.add(ws);
+        ws.on('pong', () => alive.add(ws));
+        ws.on('error', () => ws.terminate()); // a peer that resets the connection; its close handlers clean up
+      });
+    }
     this.heartbeat = setInterval(() => {
-      for (const ws of this.wss.clients) {
+      for (const ws of this.clients()) {
         if (!alive.has(ws)) ws.terminate();
         else {
           alive.delete(ws);
@@ -76,16 +80,17 @@ export class StreamApi {
       const wait = this.ctx.limiter.take(user);
       if (wait > 0) throw new ApiError(429, `Too many requests; retry in ${wait} s`, { 'Retry-After': String(wait) });
       const open = this.openBy.get(user) ?? 0;
-      if (open >= MAX_STREAMS_PER_USER || this.wss.clients.size >= MAX_STREAMS) {
+      if (open >= MAX_STREAMS_PER_USER || this.wss.clients.size + this.quiet.clients.size >= MAX_STREAMS) {
         throw new ApiError(429, `Too many open streams (at most ${MAX_STREAMS_PER_USER} per user); close some first`);
       }
       const namespace = parsed.namespace ?? defaultNamespace(this.ctx.accounts, user);
       if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such stream: ${url.pathname}`);
       const route = this.route(parsed, url.searchParams, user, namespace);
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const server = parsed.rest[0] === 'exec' ? this.wss : this.quiet;
+      server.handleUpgrade(req, socket, head, (ws) => {
         this.openBy.set(user, (this.openBy.get(user) ?? 0) + 1);
         ws.once('close', () => this.openBy.set(user, (this.openBy.get(user) ?? 1) - 1));
-        this.wss.emit('connection', ws, req);
+        server.emit('connection', ws, req);
         route(ws);
       });
     } catch (error) {
@@ -96,13 +101,18 @@ export class StreamApi {
 
   /** Drops every open stream (the server stops listening, or shuts down). */
   disconnectAll(): void {
-    for (const ws of this.wss.clients) ws.terminate();
+    for (const ws of this.clients()) ws.terminate();
   }
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    for (const ws of this.clients()) ws.close(1001, 'server shutting down');
     this.wss.close();
+    this.quiet.close();
+  }
+
+  private clients(): WebSocket[] {
+    return [...this.wss.clients, ...this.quiet.clients];
   }
 
   /** Validates the request before the handshake completes, and returns what to do with the open socket. */
@@ -210,7 +220,9 @@ function batchedSender(ws: WebSocket): (text: string) => void {
     const behind = ws.bufferedAmount;
     behindSince = behind > BEHIND_BYTES ? (behindSince ?? Date.now()) : null;
     if (behind > MAX_BUFFERED || (behindSince !== null && Date.now() - behindSince > BEHIND_MS)) {
+      // The close frame waits behind what the reader does not read: it is cut off for good a moment later.
       ws.close(1013, 'subscriber too slow; reconnect and resync');
+      setTimeout(() => ws.terminate(), 2000).unref();
       return;
     }
     if (socket && !corked) {

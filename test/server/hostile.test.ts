@@ -1,6 +1,6 @@
 // Hostile input stays harmless: exec messages are bounded and echoed whole, so one client cannot hold the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, findOne, openSocket, startTestServer, type TestServer } from '../helpers/server.js';
+import { collect, eventually, findOne, openSocket, startTestServer, type TestServer } from '../helpers/server.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -191,5 +191,48 @@ describe('container quota', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('slow readers and clients that go away', () => {
+  it('an events subscriber that stops reading is cut within seconds under churn', async () => {
+    const own = await startTestServer({ fleet: 500, churn: 3000, seed: 3 });
+    try {
+      const ws = await openSocket(`${own.wsUrl}/api/audit/v1/events`);
+      expect(own.server.hub.subscriberCount()).toBe(1);
+      (ws as unknown as { _socket: { pause(): void } })._socket.pause(); // reads nothing more
+      await eventually(() => own.server.hub.subscriberCount() === 0, 30_000, 'the subscriber cut');
+      ws.terminate();
+    } finally {
+      await own.close();
+    }
+  }, 40_000);
+
+  it('a client that disconnects in the middle of its body is no internal error', async () => {
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      const { connect } = await import('node:net');
+      const { port } = new URL(t.url);
+      await new Promise<void>((resolve) => {
+        const s = connect(Number(port), '127.0.0.1', () => {
+          s.write(`POST /api/app/v1/service/ HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from('alice:alice-key').toString('base64')}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"image": "ng');
+          setTimeout(() => { s.destroy(); resolve(); }, 100);
+        });
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(errors).toEqual([]);
+      expect((await t.api('GET', '/api/app/v1/service/?limit=1')).status).toBe(200);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('an events socket refuses a message larger than a tiny one', async () => {
+    const events = await openSocket(`${t.wsUrl}/api/audit/v1/events`);
+    events.send('z'.repeat(4096));
+    expect((await collect(events).closed).code).toBe(1009);
   });
 });
