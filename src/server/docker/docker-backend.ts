@@ -38,6 +38,15 @@ const UNSUPPORTED: Unsupported = {
   token: 'nodes join a swarm with docker swarm join and a join token from the manager (docker swarm join-token worker)',
 };
 
+/** What a service's operations are, on a swarm and on a plain engine alike. */
+interface ServiceOps {
+  startService(uuid: string, action: ActionHandle): Promise<WireObject>;
+  stopService(uuid: string, action: ActionHandle): Promise<WireObject>;
+  redeployService(uuid: string, action: ActionHandle): Promise<WireObject>;
+  terminateService(uuid: string, action: ActionHandle): Promise<WireObject>;
+  scaleService(uuid: string, target: number, action: ActionHandle): Promise<WireObject>;
+}
+
 export class DockerBackend implements Backend {
   readonly name = 'docker';
   readonly namespace: string;
@@ -115,15 +124,14 @@ export class DockerBackend implements Backend {
         if (keys.length) throw notAllowed(`a plain engine's service keeps its containers' configuration; only target_num_containers changes here (not ${keys.join(', ')})`);
         return this.plain.scaleService(uuid!, input.target_num_containers ?? engineGroupByUuid(this.mirror.raw, uuid!).containers.length, action);
       },
-      terminate: (_ns, [uuid], action) => (this.swarmService(uuid!) ? this.swarm.terminateService(uuid!, action) : this.plain.terminateService(uuid!, action)),
+      terminate: (_ns, [uuid], action) => this.serviceOps(uuid!).terminateService(uuid!, action),
       operations: {
-        start: (_ns, [uuid], _p, action) => (this.swarmService(uuid!) ? this.swarm.startService(uuid!, action) : this.plain.startService(uuid!, action)),
-        stop: (_ns, [uuid], _p, action) => (this.swarmService(uuid!) ? this.swarm.stopService(uuid!, action) : this.plain.stopService(uuid!, action)),
-        redeploy: (_ns, [uuid], _p, action) => (this.swarmService(uuid!) ? this.swarm.redeployService(uuid!, action) : this.plain.redeployService(uuid!, action)),
+        start: (_ns, [uuid], _p, action) => this.serviceOps(uuid!).startService(uuid!, action),
+        stop: (_ns, [uuid], _p, action) => this.serviceOps(uuid!).stopService(uuid!, action),
+        redeploy: (_ns, [uuid], _p, action) => this.serviceOps(uuid!).redeployService(uuid!, action),
         scale: (_ns, [uuid], params, action) => {
           const service = this.mirror.get(objectUri('service', this.namespace, uuid!)) as unknown as Service;
-          const target = service.target_num_containers + (params.scaleBy ?? 0);
-          return this.swarmService(uuid!) ? this.swarm.scaleService(uuid!, target, action) : this.plain.scaleService(uuid!, target, action);
+          return this.serviceOps(uuid!).scaleService(uuid!, service.target_num_containers + (params.scaleBy ?? 0), action);
         },
       },
     },
@@ -166,6 +174,10 @@ export class DockerBackend implements Backend {
   }
   private swarmService(uuid: string): boolean {
     return this.mirror.swarm && isSwarmService(this.mirror.raw, uuid);
+  }
+  /** A swarm service's operations, or a plain engine's service's: the same calls. */
+  private serviceOps(uuid: string): ServiceOps {
+    return this.swarmService(uuid) ? this.swarm : this.plain;
   }
   private swarmStack(uuid: string): boolean {
     return this.mirror.swarm && isSwarmStack(this.mirror.raw, uuid);
