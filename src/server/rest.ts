@@ -375,7 +375,6 @@ function checkState(spec: KindSpec, object: WireObject, op: Operation): void {
 }
 
 /** A handler of any kind and verb: the parsers made its input, for the kind of the path. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = (...args: any[]) => Outcome<WireObject>;
 
 /** Goes on with a backend's answer: at once when it is there, once it arrives when it is a promise. */
