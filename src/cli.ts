@@ -89,7 +89,8 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
     return 0;
   }
   if (values.version) {
-    process.stdout.write(`dctop ${version()}\n`);
+    const { inkFixed } = await import('./monitor.js'); // loads ink: whether it carries the fix is known then
+    process.stdout.write(`dctop ${version()}${inkFixed() ? '' : ' (ink without its incremental-rendering fix: whole frames are written)'}\n`);
     return 0;
   }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {

@@ -52,6 +52,11 @@ function startEmbedded(embedded: NonNullable<MonitorOptions['embedded']>): Promi
   });
 }
 
+/** Whether the ink loaded carries dctop's fix of its incremental renderer (ink-patches.mjs sets this). */
+export function inkFixed(): boolean {
+  return (globalThis as { __dctopInkFixed?: boolean }).__dctopInkFixed === true;
+}
+
 /** Whether the local Docker engine answers (/_ping on its socket) within a moment: the sandbox then says so. */
 function localEngineAnswers(socketPath = '/var/run/docker.sock'): Promise<boolean> {
   if (!existsSync(socketPath)) return Promise.resolve(false);
@@ -137,9 +142,10 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   let frames = 0;
   const renderOptions = {
     exitOnCtrlC: false, patchConsole: true, maxFps: 30, onRender: () => void frames++,
-    // Only the lines that changed are written. Ink 6.8 needs scripts/patch-ink.mjs (run on install) for this:
-    // unpatched, each frame lands one row lower than the last. DCTOP_INCREMENTAL=0 turns it off.
-    incrementalRendering: process.env['DCTOP_INCREMENTAL'] !== '0',
+    // Only the lines that changed are written. Ink 6.8 needs the fix of scripts/ink-patches.mjs for this (the
+    // published bundle carries it): unpatched, each frame lands one row lower than the last, so without the fix
+    // whole frames are written. DCTOP_INCREMENTAL=0 turns it off.
+    incrementalRendering: process.env['DCTOP_INCREMENTAL'] !== '0' && inkFixed(),
   };
   /** Set while an exec session has the terminal: the Ink app is unmounted meanwhile, so it writes nothing. */
   let execSession: Promise<void> | null = null;

@@ -1,0 +1,61 @@
+// Two small changes to ink 6.8.0, as data: scripts/patch-ink.mjs applies them to node_modules in a development
+// install, scripts/bundle.mjs to the bundle that is published.
+//
+// 1. log-update.js: the incremental renderer moves the cursor up one line too few when the previous frame ended with
+//    a newline (every frame that is shorter than the terminal does), so each frame is drawn one row lower than the
+//    last. The fix is the one the same function already applies when a frame shrinks (upstream in ink 7+, which
+//    needs Node 22).
+// 2. output.js: the caches of styled characters and string widths are made per frame, so every line of every frame
+//    is tokenized and measured again although most lines did not change. One bounded cache shared by all frames
+//    turns that into lookups (measured: a sixth of the monitor's CPU under churn). render-node-to-output.js measures
+//    every text node of every frame outside any cache (another 8%): it uses the shared cache too.
+export const INK_VERSION = '6.8.0';
+
+export const PATCHES = [
+  {
+    file: 'log-update.js',
+    what: 'the start-up check',
+    from: "import ansiEscapes from 'ansi-escapes';\n",
+    to: "import ansiEscapes from 'ansi-escapes';\nglobalThis.__dctopInkFixed = true; // dctop: patched (the monitor renders incrementally only with the fix)\n",
+  },
+  {
+    file: 'log-update.js',
+    what: 'incremental rendering',
+    from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+    to: "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1))); // dctop: patched",
+  },
+  {
+    file: 'output.js',
+    what: 'output caches',
+    from: '    caches = new OutputCaches();\n',
+    to: '    caches = sharedCaches; // dctop: patched\n',
+  },
+  {
+    file: 'output.js',
+    what: 'output caches',
+    from: 'export default class Output {\n',
+    to: [
+      '// dctop: patched: one cache for every frame, emptied when it grows past some fifty screens of distinct lines',
+      '// (a styled line is an object per character: 2,000 lines of 120 columns are about 15 MB).',
+      'const sharedCaches = new OutputCaches();',
+      'const trimCaches = (caches) => {',
+      '    if (caches.styledChars.size > 2000) caches.styledChars.clear();',
+      '    if (caches.widths.size + caches.blockWidths.size > 20000) { caches.widths.clear(); caches.blockWidths.clear(); }',
+      '};',
+      'export default class Output {',
+      '',
+    ].join('\n'),
+  },
+  {
+    file: 'output.js',
+    what: 'output caches',
+    from: '    get() {\n        // Initialize output array',
+    to: '    get() {\n        trimCaches(this.caches); // dctop: patched\n        // Initialize output array',
+  },
+  {
+    file: 'render-node-to-output.js',
+    what: 'output caches',
+    from: '                const currentWidth = widestLine(text);\n',
+    to: '                const currentWidth = output.caches.getWidestLine(text); // dctop: patched\n',
+  },
+];
