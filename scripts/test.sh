@@ -24,5 +24,6 @@ if [ "$(id -u)" = 0 ] && [ "${DCTOP_TEST_DOCKER:-1}" != 0 ]; then
 fi
 
 npx tsc -p . && npx tsc -p tsconfig.examples.json && npx tsc -p tsconfig.test.json
-npx eslint src   # the layering of DESIGN.md (eslint.config.js)
+npx eslint src            # the layering of DESIGN.md (eslint.config.js)
+npx knip --no-progress    # no unused files, exports or dependencies (knip.json)
 npx vitest run "$@"

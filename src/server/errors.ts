@@ -10,7 +10,6 @@ export class ApiError extends Error {
 
 export const badRequest = (message: string) => new ApiError(400, message);
 export const notFound = (message = 'Not found') => new ApiError(404, message);
-export const conflict = (message: string) => new ApiError(409, message);
 export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new ApiError(405, `Method ${method} is not allowed here; allowed: ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
 
