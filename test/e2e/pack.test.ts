@@ -54,6 +54,7 @@ describe.skipIf(!process.env['CI'] && !process.env['DCTOP_PACK_TEST'])('the publ
       if (which === 'Node 24') expect(run(node, ['--version']).trim()).toMatch(/^v24\./);
       // No postinstall patched anything: the fix is in the bundle, and --version does not warn of its absence.
       expect(run(node, [bin, '--version'], app).trim()).toMatch(/^dctop \d+\.\d+\.\d+$/);
+      if (which === 'this Node') expect(run('npx', ['--no-install', 'dctop', '--version'], app).trim()).toMatch(/^dctop \d+\.\d+\.\d+$/);
       const served = await new Promise<string>((resolve, reject) => {
         const child = spawn(node, [bin, 'serve', '--port', '0'], { cwd: app });
         let out = '';
