@@ -1,8 +1,8 @@
 // From a Docker Cloud object back to the engine's: which container, task or swarm service a UUID stands for.
 import { missing } from '../backend-errors.js';
 import { uuidFor } from './ids.js';
-import { engineServiceKey, isTaskContainer } from './project.js';
-import type { EngineContainer, RawState, SwarmService, SwarmTask } from './raw.js';
+import { engineGroups, type EngineGroup } from './project.js';
+import { LABEL, type EngineContainer, type RawState, type SwarmService, type SwarmTask } from './raw.js';
 
 export function containerByUuid(raw: RawState, uuid: string): EngineContainer {
   for (const c of raw.containers.values()) if (uuidFor('container', c.Id) === uuid) return c;
@@ -21,7 +21,7 @@ export function isSwarmService(raw: RawState, uuid: string): boolean {
 
 export function isSwarmStack(raw: RawState, uuid: string): boolean {
   for (const s of raw.services.values()) {
-    const name = s.Spec.Labels?.['com.docker.stack.namespace'];
+    const name = s.Spec.Labels?.[LABEL.stackNamespace];
     if (name && uuidFor('stack', name) === uuid) return true;
   }
   return false;
@@ -37,22 +37,6 @@ export function swarmServiceByUuid(raw: RawState, uuid: string): SwarmService {
   throw missing(`service ${uuid} not found in the swarm`);
 }
 
-/** A plain engine's service: its containers (oldest first), its name and its compose project. */
-export interface EngineGroup { key: string; name: string; stack: string | null; containers: EngineContainer[] }
-
-export function engineGroups(raw: RawState): Map<string, EngineGroup> {
-  const groups = new Map<string, EngineGroup>();
-  for (const c of [...raw.containers.values()].sort((a, b) => a.Created.localeCompare(b.Created))) {
-    if (isTaskContainer(c)) continue;
-    const { key, name, stack } = engineServiceKey(c);
-    const uuid = uuidFor('service', key);
-    let group = groups.get(uuid);
-    if (!group) groups.set(uuid, (group = { key, name, stack, containers: [] }));
-    group.containers.push(c);
-  }
-  return groups;
-}
-
 export function engineGroupByUuid(raw: RawState, uuid: string): EngineGroup {
   const group = engineGroups(raw).get(uuid);
   if (!group) throw missing(`service ${uuid} not found on the engine`);
@@ -62,7 +46,7 @@ export function engineGroupByUuid(raw: RawState, uuid: string): EngineGroup {
 /** The services (plain groups or swarm services) of a stack, by the stack's name. */
 export function stackName(raw: RawState, uuid: string, swarm: boolean): string {
   const names = swarm
-    ? [...raw.services.values()].map((s) => s.Spec.Labels?.['com.docker.stack.namespace']).filter((n): n is string => !!n)
+    ? [...raw.services.values()].map((s) => s.Spec.Labels?.[LABEL.stackNamespace]).filter((n): n is string => !!n)
     : [...engineGroups(raw).values()].map((g) => g.stack).filter((n): n is string => !!n);
   const name = names.find((n) => uuidFor('stack', n) === uuid);
   if (!name) throw missing(`stack ${uuid} not found`);

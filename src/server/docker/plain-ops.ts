@@ -8,7 +8,8 @@ import { invalid, missing, notAllowed } from '../backend-errors.js';
 import type { ServiceSpec, StackCreate, StackUpdate } from '../backend-inputs.js';
 import { engine } from './errors.js';
 import { uuidFor } from './ids.js';
-import { containerByUuid, engineGroupByUuid, engineGroups, stackName, type EngineGroup } from './lookup.js';
+import { containerByUuid, engineGroupByUuid, stackName } from './lookup.js';
+import { engineGroups, type EngineGroup } from './project.js';
 import type { Mirror } from './mirror.js';
 import { LABEL, type EngineContainer } from './raw.js';
 

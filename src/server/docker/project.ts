@@ -64,7 +64,22 @@ class Out {
 
 // ── plain engine ────────────────────────────────────────────────────────────────────────────────────
 
-interface Group { key: string; name: string; stack: string | null; containers: EngineContainer[] }
+/** A plain engine's service: its containers (oldest first), its name and its compose project. */
+export interface EngineGroup { key: string; name: string; stack: string | null; containers: EngineContainer[] }
+
+/** The containers that are no swarm task, grouped into services by their compose (or dctop) labels, by UUID. */
+export function engineGroups(raw: RawState): Map<string, EngineGroup> {
+  const groups = new Map<string, EngineGroup>();
+  for (const c of [...raw.containers.values()].sort((a, b) => a.Created.localeCompare(b.Created))) {
+    if (isTaskContainer(c)) continue;
+    const { key, name, stack } = engineServiceKey(c);
+    const uuid = uuidFor('service', key);
+    let group = groups.get(uuid);
+    if (!group) groups.set(uuid, (group = { key, name, stack, containers: [] }));
+    group.containers.push(c);
+  }
+  return groups;
+}
 
 /** A swarm task's container (swarm shows it through its task, not as a container of its own). */
 export function isTaskContainer(c: EngineContainer): boolean {
@@ -96,22 +111,15 @@ function projectEngine(raw: RawState, namespace: string): Map<string, Projected>
   out.add('nodecluster', cluster);
   out.add('node', engineNode(raw, nodeUri, clusterUri, running));
   const stacks = new Map<string, string[]>();
-  addEngineServices(out, [...raw.containers.values()].filter((c) => !isTaskContainer(c)), nodeUri, stacks);
+  addEngineServices(out, raw, nodeUri, stacks);
   addStacks(out, stacks);
   return out.objects;
 }
 
-/** Containers that are no swarm task: services of their own, grouped by their compose (or dctop) labels. */
-function addEngineServices(out: Out, all: readonly EngineContainer[], nodeUri: string, stacks: Map<string, string[]>): void {
-  const groups = new Map<string, Group>();
-  for (const c of [...all].sort((a, b) => a.Created.localeCompare(b.Created))) {
-    const { key, name, stack } = engineServiceKey(c);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { key, name, stack, containers: [] }));
-    group.containers.push(c);
-  }
-  for (const group of groups.values()) {
-    const serviceUri = out.uri('service', uuidFor('service', group.key));
+/** Containers that are no swarm task: services of their own, on `nodeUri`. */
+function addEngineServices(out: Out, raw: RawState, nodeUri: string, stacks: Map<string, string[]>): void {
+  for (const [uuid, group] of engineGroups(raw)) {
+    const serviceUri = out.uri('service', uuid);
     const stackUri = group.stack ? out.uri('stack', uuidFor('stack', group.stack)) : null;
     if (group.stack) stacks.set(group.stack, [...(stacks.get(group.stack) ?? []), serviceUri]);
     const containers = group.containers.map((c) => memo(CONTAINERS, c, [serviceUri, nodeUri], () => engineContainer(out, c, serviceUri, nodeUri)));
@@ -231,8 +239,7 @@ function projectSwarm(raw: RawState, namespace: string): Map<string, Projected> 
   }
   const stacks = new Map<string, string[]>();
   const managerNode = nodeUris.get(raw.info.Swarm?.NodeID ?? '');
-  const standalone = [...raw.containers.values()].filter((c) => !isTaskContainer(c));
-  if (managerNode) addEngineServices(out, standalone, managerNode, stacks);
+  if (managerNode) addEngineServices(out, raw, managerNode, stacks);
   for (const s of [...raw.services.values()].sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt))) {
     const serviceUri = out.uri('service', uuidFor('service', s.ID));
     const stackName = s.Spec.Labels?.[LABEL.stackNamespace] ?? null;
