@@ -168,7 +168,12 @@ describe.skipIf(needsEngine(SWARM_ENGINE))("the docker-cloud CLI's calls, on a s
       name: `${PREFIX}web`, services: [{ name: 'front', image: IMAGE, target_num_containers: 1, command: 'httpd -f -p 80', ports: ['80'], environment: { MODE: 'prod' }, restart: 'always' }],
     });
     expect(up.status, JSON.stringify(up.body)).toBe(201);
-    expect((await settled(t, (await post(`${up.body.resource_uri}start/`)).headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
+    expect((await settled(t, up.headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
+    // Under load the swarm may still be settling the new service: start once the stack is in a state that allows it.
+    await eventually(async () => ['Not Running', 'Stopped', 'Partly running'].includes((await t.api('GET', up.body.resource_uri)).body.state), 15_000, 'startable');
+    const start = await post(`${up.body.resource_uri}start/`);
+    expect(start.status, JSON.stringify(start.body)).toBeLessThan(300);
+    expect((await settled(t, start.headers.get('x-dockercloud-action-uri')!)).state).toBe('Success');
     const exported = (await t.api('GET', `${up.body.resource_uri}export/`)).body;
     expect(exported[`${PREFIX}web_front`]).toMatchObject({ image: IMAGE, environment: { MODE: 'prod' }, autorestart: 'ALWAYS' });
     const nodes = (await t.api('GET', '/api/infra/v1/node/')).body.objects;
