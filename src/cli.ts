@@ -3,6 +3,7 @@
 // the API that DOCKERCLOUD_* or the options name, or, with nothing configured (or --demo), on an embedded sandbox.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { VIEWS, viewByAlias } from './keys/views.js';
 import { serveCommand } from './server/serve.js';
 
 const USAGE = `Usage:
@@ -27,11 +28,6 @@ Monitor options:
 Keys: ? in the monitor. Configuration: $XDG_CONFIG_HOME/dctop/config.json (keys, theme, view, readonly).
 `;
 
-const VIEWS: Record<string, string> = {
-  clusters: 'nodecluster', nodecluster: 'nodecluster', nodes: 'node', node: 'node', stacks: 'stack', stack: 'stack',
-  services: 'service', service: 'service', containers: 'container', container: 'container', actions: 'action',
-  action: 'action', events: 'events',
-};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -98,8 +94,8 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
       `'dctop serve' runs the server without one\n`);
     return 2;
   }
-  if (values.view !== undefined && !VIEWS[values.view]) {
-    process.stderr.write(`dctop: --view ${values.view}: expected one of ${Object.keys(VIEWS).join(', ')}\n`);
+  if (values.view !== undefined && !viewByAlias(values.view)) {
+    process.stderr.write(`dctop: --view ${values.view}: expected one of ${VIEWS.map((v) => v.aliases[0]).join(', ')}\n`);
     return 2;
   }
   const churn = Number(values.churn);
@@ -131,7 +127,7 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
     },
     embedded: docker !== null ? { backend: 'docker', host: docker, nodeEngines: values['node-engine'] as string[] } : values.demo || !configured ? { backend: 'sim', fleet: values.fleet!, churn } : null,
     readonly: values.readonly ?? settings.readonly,
-    view: (values.view ? VIEWS[values.view] : settings.view ?? 'service') as 'service',
+    view: (values.view ? viewByAlias(values.view) : settings.view) ?? 'service',
     color: !values['no-color'] && !env['NO_COLOR'],
     settings,
     execCommand: values.exec!,

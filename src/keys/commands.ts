@@ -1,8 +1,9 @@
 // Commands as data: one registry feeds key dispatch, the help screen, the hint line, read-only mode (dangerous
 // commands disappear) and user remapping. Bindings are key names as produced by keyName().
 import type { Operation } from '../domain/index.js';
+import { VIEWS, viewsWith, type ViewName } from './views.js';
 
-export type ViewName = 'nodecluster' | 'node' | 'stack' | 'service' | 'container' | 'action' | 'events';
+export type { ViewName } from './views.js';
 
 /** Where a command applies: anywhere, on a table of objects, in a log pane, in the inspector. */
 export type Scope = 'global' | 'table' | 'logs' | 'inspect';
@@ -24,20 +25,17 @@ export interface Command {
   hint?: string;
 }
 
-const ALL_OBJECTS: ViewName[] = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'];
+const ALL_OBJECTS: ViewName[] = VIEWS.filter((v) => v.objects).map((v) => v.name);
+const WITH_LOGS: ViewName[] = VIEWS.filter((v) => v.logs).map((v) => v.name);
+const DRILLING: ViewName[] = VIEWS.filter((v) => v.drill).map((v) => v.name);
+const TITLES = (v: (typeof VIEWS)[number]) => v.title.charAt(0).toUpperCase() + v.title.slice(1);
 
 export const COMMANDS: readonly Command[] = [
   // Global
   { id: 'quit', description: 'Quit', keys: ['q'], scope: 'global', hint: 'quit' },
   { id: 'help', description: 'Help: every key', keys: ['?'], scope: 'global', hint: 'help' },
   { id: 'command', description: 'Command line (:services, :ctr web, :ns acme)', keys: [':'], scope: 'global', hint: 'command' },
-  { id: 'view.nodecluster', description: 'Node clusters', keys: ['1'], scope: 'global' },
-  { id: 'view.node', description: 'Nodes', keys: ['2'], scope: 'global' },
-  { id: 'view.stack', description: 'Stacks', keys: ['3'], scope: 'global' },
-  { id: 'view.service', description: 'Services', keys: ['4'], scope: 'global' },
-  { id: 'view.container', description: 'Containers', keys: ['5'], scope: 'global' },
-  { id: 'view.action', description: 'Actions', keys: ['6'], scope: 'global' },
-  { id: 'view.events', description: 'Recent events', keys: ['7'], scope: 'global' },
+  ...VIEWS.map((v): Command => ({ id: `view.${v.name}`, description: TITLES(v), keys: [v.key], scope: 'global' })),
   { id: 'pane.next', description: 'Focus the next pane', keys: ['tab', 'ctrl+w'], scope: 'global' },
   { id: 'pane.zoom', description: 'Zoom the focused pane (and back)', keys: ['z'], scope: 'global' },
   { id: 'pane.split', description: 'Split logs beside / below', keys: ['|'], scope: 'global' },
@@ -53,25 +51,25 @@ export const COMMANDS: readonly Command[] = [
   { id: 'filter', description: 'Filter (text or regex)', keys: ['/'], scope: 'global', hint: 'filter' },
   { id: 'back', description: 'Back / clear filter / close', keys: ['esc'], scope: 'global' },
   // Tables
-  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers)', keys: ['enter'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service'], hint: 'drill down' },
+  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers)', keys: ['enter'], scope: 'table', views: DRILLING, hint: 'drill down' },
   { id: 'mark', description: 'Mark / unmark the row', keys: ['space'], scope: 'table', views: ALL_OBJECTS },
   { id: 'sort.next', description: 'Sort by the next column', keys: ['>'], scope: 'table' },
   { id: 'sort.prev', description: 'Sort by the previous column', keys: ['<'], scope: 'table' },
   { id: 'sort.reverse', description: 'Reverse the sort', keys: ['~'], scope: 'table' },
   { id: 'terminated', description: 'Show every terminated object kept (recent ones always show, marked)', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
   { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: ALL_OBJECTS, hint: 'inspect' },
-  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: ['service', 'container', 'action'], hint: 'logs' },
+  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: WITH_LOGS, hint: 'logs' },
   { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: 'shell' },
-  { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, operation: 'start', hint: 'start' },
-  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'stop', hint: 'stop' },
-  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: ['stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'redeploy', hint: 'redeploy' },
-  { id: 'op.scale', description: 'Scale (asks for the number)', keys: ['='], scope: 'table', views: ['service', 'nodecluster'], mutates: true, operation: 'scale', hint: 'scale' },
-  { id: 'op.deploy', description: 'Deploy the cluster', keys: ['d'], scope: 'table', views: ['nodecluster'], mutates: true, operation: 'deploy', hint: 'deploy' },
-  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: ['node'], mutates: true, dangerous: true, operation: 'docker-upgrade', hint: 'upgrade docker' },
-  { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: ['node'], mutates: true, operation: 'health-check', hint: 'health-check' },
-  { id: 'op.terminate', description: 'Terminate', keys: ['D'], scope: 'table', views: ['nodecluster', 'node', 'stack', 'service', 'container'], mutates: true, dangerous: true, operation: 'terminate', hint: 'terminate' },
-  { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: ['action'], mutates: true, operation: 'cancel', hint: 'cancel' },
-  { id: 'op.retry', description: 'Retry the action (runs its operation again)', keys: ['r'], scope: 'table', views: ['action'], mutates: true, dangerous: true, operation: 'retry', hint: 'retry' },
+  { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: viewsWith('start'), mutates: true, operation: 'start', hint: 'start' },
+  { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: viewsWith('stop'), mutates: true, dangerous: true, operation: 'stop', hint: 'stop' },
+  { id: 'op.redeploy', description: 'Redeploy', keys: ['R'], scope: 'table', views: viewsWith('redeploy'), mutates: true, dangerous: true, operation: 'redeploy', hint: 'redeploy' },
+  { id: 'op.scale', description: 'Scale (asks for the number)', keys: ['='], scope: 'table', views: viewsWith('scale'), mutates: true, operation: 'scale', hint: 'scale' },
+  { id: 'op.deploy', description: 'Deploy the cluster', keys: ['d'], scope: 'table', views: viewsWith('deploy'), mutates: true, operation: 'deploy', hint: 'deploy' },
+  { id: 'op.upgrade', description: 'Upgrade Docker on the node', keys: ['U'], scope: 'table', views: viewsWith('docker-upgrade'), mutates: true, dangerous: true, operation: 'docker-upgrade', hint: 'upgrade docker' },
+  { id: 'op.healthcheck', description: 'Health-check the node', keys: ['H'], scope: 'table', views: viewsWith('health-check'), mutates: true, operation: 'health-check', hint: 'health-check' },
+  { id: 'op.terminate', description: 'Terminate', keys: ['D'], scope: 'table', views: viewsWith('terminate'), mutates: true, dangerous: true, operation: 'terminate', hint: 'terminate' },
+  { id: 'op.cancel', description: 'Cancel the action', keys: ['C'], scope: 'table', views: viewsWith('cancel'), mutates: true, operation: 'cancel', hint: 'cancel' },
+  { id: 'op.retry', description: 'Retry the action (runs its operation again)', keys: ['r'], scope: 'table', views: viewsWith('retry'), mutates: true, dangerous: true, operation: 'retry', hint: 'retry' },
   // Log panes
   { id: 'logs.follow', description: 'Follow (resume at the bottom)', keys: ['f'], scope: 'logs', hint: 'follow' },
   { id: 'logs.wrap', description: 'Wrap long lines', keys: ['w'], scope: 'logs', hint: 'wrap' },

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, sep } from 'node:path';
 import { COMMANDS, type Command, type ViewName } from './commands.js';
+import { VIEW_WORDS, VIEWS, viewByAlias } from './views.js';
 
 export interface MonitorConfig {
   /** Command id → keys that replace its default keys. */
@@ -25,11 +26,6 @@ export class ConfigError extends Error {
 
 const FIELDS = ['keys', 'theme', 'view', 'readonly', 'confirm'] as const;
 const THEMES = ['dark', 'light'] as const;
-const VIEWS: readonly ViewName[] = ['nodecluster', 'node', 'stack', 'service', 'container', 'action', 'events'];
-const VIEW_ALIASES: Readonly<Record<string, ViewName>> = {
-  clusters: 'nodecluster', nodes: 'node', stacks: 'stack', services: 'service',
-  containers: 'container', actions: 'action', events: 'events',
-};
 
 /** Key names that keyName() produces besides single characters and ctrl+<letter>. */
 export const SPECIAL_KEYS: readonly string[] = [
@@ -106,9 +102,9 @@ export function validateConfig(raw: unknown, path: string, home: string = homedi
   if (Object.hasOwn(raw, 'view') && raw.view !== null) {
     const view = raw.view;
     if (typeof view !== 'string') return fail('view', `expected a view name, got ${describeValue(view)}`);
-    const resolved = (VIEWS as readonly string[]).includes(view) ? (view as ViewName) : Object.hasOwn(VIEW_ALIASES, view) ? VIEW_ALIASES[view]! : null;
+    const resolved = viewByAlias(view) ?? null;
     if (!resolved) {
-      fail('view', `unknown view ${quote(view)}${suggest(view, [...VIEWS, ...Object.keys(VIEW_ALIASES)])} (the views are ${Object.keys(VIEW_ALIASES).join(', ')})`);
+      fail('view', `unknown view ${quote(view)}${suggest(view, VIEW_WORDS)} (the views are ${VIEWS.map((v) => v.aliases[0]).join(', ')})`);
     }
     config.view = resolved;
   }

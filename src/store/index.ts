@@ -1,3 +1,4 @@
 // The live store, as a library: `import { FleetStore } from 'dctop/store'`.
 export { FleetStore, type StoreOptions } from './fleet-store.js';
+export * from './selectors.js';
 export { STORE_KINDS, type Indexes, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';

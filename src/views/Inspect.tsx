@@ -1,36 +1,26 @@
 // Inspect: the whole object, its related objects and its recent actions, scrollable.
 import { Text } from 'ink';
 import type { WireObject } from '../domain/index.js';
-import type { Snapshot } from '../hooks/useSnapshot.js';
-import { objectLabel, stateText } from './columns.js';
+import { actionsAbout, findObject, labelOfUri, relatedOf, type Snapshot } from '../hooks/useSnapshot.js';
+import { stateText } from './columns.js';
 import { sanitize, truncate } from './text.js';
 import type { Theme } from '../theme.js';
 
-export function inspectLines(object: WireObject, snapshot: Snapshot, now: number): string[] {
-  const ctx = { snapshot, now };
+export function inspectLines(object: WireObject, snapshot: Snapshot): string[] {
   const lines: string[] = [];
-  const ix = snapshot.indexes;
-  const uri = object.resource_uri;
-  const related: string[] = [];
-  for (const field of ['stack', 'service', 'node', 'node_cluster', 'object']) {
-    const value = object[field];
-    if (typeof value === 'string' && value.startsWith('/api/')) related.push(value);
-  }
-  related.push(...(ix.servicesOfStack.get(uri) ?? []), ...(ix.containersOfService.get(uri) ?? []),
-    ...(ix.nodesOfCluster.get(uri) ?? []), ...(ix.containersOfNode.get(uri) ?? []));
+  const related = relatedOf(snapshot, object);
   if (related.length) {
     lines.push('Related');
     for (const r of related) {
-      const o = (snapshot.objects.service.get(r) ?? snapshot.objects.container.get(r) ?? snapshot.objects.node.get(r) ??
-        snapshot.objects.stack.get(r) ?? snapshot.objects.nodecluster.get(r)) as { state?: string } | undefined;
-      lines.push(`  ${objectLabel(r, ctx)}${o?.state ? `  ${stateText(o.state)}` : ''}`);
+      const state = findObject(snapshot, r)?.['state'];
+      lines.push(`  ${labelOfUri(snapshot, r)}${typeof state === 'string' ? `  ${stateText(state)}` : ''}`);
     }
     lines.push('');
   }
-  const actions = [...snapshot.objects.action.values()].filter((a) => a.object === uri || related.includes(a.object)).reverse().slice(0, 10);
+  const actions = actionsAbout(snapshot, [object.resource_uri, ...related], 10);
   if (actions.length) {
     lines.push('Recent actions');
-    for (const a of actions) lines.push(`  ${a.start_date.slice(5, 25)}  ${a.action}  ${stateText(a.state)}  ${objectLabel(a.object, ctx)}`);
+    for (const a of actions) lines.push(`  ${a.start_date.slice(5, 25)}  ${a.action}  ${stateText(a.state)}  ${labelOfUri(snapshot, a.object)}`);
     lines.push('');
   }
   lines.push('Object');

@@ -1,8 +1,8 @@
 // The columns of each view: what the docker-cloud CLI shows (wire-compat.md), plus what matters live.
-import type { CloudEvent, Container, Node, NodeCluster, Service, Stack, Action, WireObject } from '../domain/index.js';
+import type { CloudEvent, Container, Node, NodeCluster, Service, Stack, Action } from '../domain/index.js';
 import { parseWireDate, stateClass } from '../domain/index.js';
 import type { ViewName } from '../keys/index.js';
-import type { Snapshot } from '../hooks/useSnapshot.js';
+import { labelOfUri, type Snapshot } from '../hooks/useSnapshot.js';
 import { STATE_SYMBOL } from '../theme.js';
 import { age, sanitize } from './text.js';
 
@@ -115,7 +115,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   action: [
     { key: 'action', header: 'ACTION', width: 22, value: (a: Action) => sanitize(a.action) },
     { ...STATE, value: (a: Action) => stateText(a.state) },
-    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (a: Action, ctx) => objectLabel(a.object, ctx) },
+    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (a: Action, ctx) => sanitize(labelOfUri(ctx.snapshot, a.object)) },
     { key: 'start', header: 'START', width: 6, drop: 4, value: (a: Action, ctx) => since(a.start_date, ctx), sortValue: (a: Action) => sinceSort(a.start_date) },
     { key: 'took', header: 'TOOK', width: 6, drop: 3, value: (a: Action) => took(a), sortValue: (a: Action) => tookMs(a) },
     { key: 'user', header: 'USER', width: 8, drop: 2, value: (a: Action) => sanitize(a.user) },
@@ -126,7 +126,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'type', header: 'TYPE', width: 11, value: (e: CloudEvent) => e.type },
     { key: 'action', header: 'ACTION', width: 7, value: (e: CloudEvent) => e.action },
     { ...STATE, value: (e: CloudEvent) => stateText(e.state) },
-    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (e: CloudEvent, ctx) => objectLabel(e.resource_uri, ctx) },
+    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (e: CloudEvent, ctx) => sanitize(labelOfUri(ctx.snapshot, e.resource_uri)) },
   ],
 };
 
@@ -140,16 +140,6 @@ function took(a: Action): string {
   return ms < 0 ? '…' : `${Math.round(ms / 1000)}s`;
 }
 
-/** "service web", "container web-2", for a resource URI. */
-export function objectLabel(uri: string, ctx: ColumnContext): string {
-  const parts = uri.split('/').filter(Boolean);
-  const kind = parts.at(-2) ?? '';
-  const known = ['service', 'container', 'stack', 'node', 'nodecluster', 'action'] as const;
-  const k = known.find((x) => x === kind);
-  const object = k ? (ctx.snapshot.objects[k].get(uri) as WireObject | undefined) : undefined;
-  const name = object ? String(object['name'] ?? object['nickname'] ?? object['action'] ?? '') : '';
-  return `${kind} ${sanitize(name || short(parts.at(-1) ?? ''))}`;
-}
 
 /**
  * Widths for the columns at a total width: minimums, and the rest to the flex column. When the minimums do not fit,

@@ -5,7 +5,8 @@
 import { allows, KINDS, type Operation, type WireObject } from '../domain/index.js';
 import type { Status } from '../hooks/useOperations.js';
 import { currentCrumb, navReducer, type NavAction, type NavState } from '../hooks/useNavigation.js';
-import { keyName, type Command, type Keymap, type KeyPress, type ViewName } from '../keys/index.js';
+import { nameOf } from '../hooks/useSnapshot.js';
+import { apiOperation, keyName, viewByAlias, VIEW_WORDS, viewSpec, type Command, type Keymap, type KeyPress, type ViewName } from '../keys/index.js';
 import { nextSortColumn } from './columns.js';
 import type { Layout } from './layout.js';
 import type { Row } from './rows.js';
@@ -105,21 +106,7 @@ export interface KeyEnv {
 
 export interface KeyResult { ui: UiState; effects: Effect[] }
 
-export const VIEW_ALIASES: Record<string, ViewName> = {
-  clusters: 'nodecluster', cluster: 'nodecluster', nodecluster: 'nodecluster', nc: 'nodecluster',
-  nodes: 'node', node: 'node', no: 'node',
-  stacks: 'stack', stack: 'stack', st: 'stack',
-  services: 'service', service: 'service', svc: 'service',
-  containers: 'container', container: 'container', ctr: 'container', co: 'container',
-  actions: 'action', action: 'action', ac: 'action',
-  events: 'events', ev: 'events',
-};
-const COMMAND_WORDS = [...Object.keys(VIEW_ALIASES), 'ns', 'help', 'quit', 'q'];
-const DRILL: Partial<Record<ViewName, ViewName>> = { nodecluster: 'node', node: 'container', stack: 'service', service: 'container' };
-const NOUNS: Record<ViewName, [string, string]> = {
-  nodecluster: ['node cluster', 'node clusters'], node: ['node', 'nodes'], stack: ['stack', 'stacks'],
-  service: ['service', 'services'], container: ['container', 'containers'], action: ['action', 'actions'], events: ['event', 'events'],
-};
+const COMMAND_WORDS = [...VIEW_WORDS, 'ns', 'help', 'quit', 'q'];
 /** How many names a question or a status line lists before "and N more". */
 const NAMES_SHOWN = 5;
 
@@ -150,13 +137,11 @@ export function labelOf(command: Command): string {
 }
 
 /** A short name for an object in questions and status lines. */
-export function objectName(o: WireObject): string {
-  return String(o['name'] ?? o['nickname'] ?? o['action'] ?? o['uuid'] ?? o.resource_uri);
-}
+export const objectName = nameOf;
 
 /** "container web-1", or "3 marked services: web, api, db". */
 export function describeTargets(objects: readonly WireObject[], view: ViewName, marked: boolean): string {
-  const [one, many] = NOUNS[view];
+  const [one, many] = viewSpec(view).noun;
   if (objects.length === 1 && !marked) return `${one} ${objectName(objects[0]!)}`;
   const names = objects.slice(0, NAMES_SHOWN).map(objectName).join(', ');
   const more = objects.length > NAMES_SHOWN ? ` and ${objects.length - NAMES_SHOWN} more` : '';
@@ -168,11 +153,10 @@ export function opAllowed(object: WireObject, op: Operation, view: ViewName): bo
   if (view === 'events') return false;
   const spec = KINDS[view];
   const state = String(object['state'] ?? '');
-  if (op === 'scale' && view === 'nodecluster') return allows(spec.operations, 'update', state);
   if (op === 'scale' && object['deployment_strategy'] === 'EVERY_NODE') return false; // one per node: nothing to scale
   if (op === 'cancel' && view === 'action') return object['can_be_canceled'] === true;
   if (op === 'retry' && view === 'action') return object['can_be_retried'] === true && allows(spec.operations, 'retry', state);
-  return allows(spec.operations, op, state);
+  return allows(spec.operations, apiOperation(view, op), state);
 }
 
 interface Press { input: string; name: string; ctrl: boolean }
@@ -315,7 +299,7 @@ function runCommandLine(step: Step, text: string): true {
   if (word === 'q' || word === 'quit') return step.emit({ type: 'exit' });
   if (word === 'help') return step.set({ overlay: { kind: 'help', offset: 0 } });
   if (word === 'ns') return rest[0] ? step.emit({ type: 'namespace', namespace: rest[0] }) : step.say('usage: :ns <namespace>', 'error');
-  const view = VIEW_ALIASES[word];
+  const view = viewByAlias(word);
   if (view) return step.nav({ type: 'view', view, filter: rest.join(' ') });
   if (word) return step.say(`unknown command ':${word}' (try :services, :ctr web, :ns acme, :help)`, 'error');
   return true;
@@ -427,7 +411,7 @@ const tableLayer: Layer = (step, press) => {
       return step.moveTo(cursorIn(step.rows(), step.ui.nav) + 1);
     }
     case 'drill': {
-      const next = DRILL[step.view];
+      const next = viewSpec(step.view).drill;
       if (!selected || !next) return true;
       return step.nav({ type: 'drill', view: next, parent: selected.uri, label: objectName(selected.object) });
     }
@@ -495,7 +479,7 @@ function requestOperation(step: Step, command: Command): true {
 
 function allowedStates(op: Operation, view: ViewName): string {
   if (view === 'events') return '';
-  const states = KINDS[view].operations[op === 'scale' && view === 'nodecluster' ? 'update' : op];
+  const states = KINDS[view].operations[apiOperation(view, op)];
   return states?.length ? states.join(' or ') : '';
 }
 
@@ -566,7 +550,7 @@ function notHere(step: Step, press: Press): true {
   if (!elsewhere) return true;
   const label = labelOf(elsewhere);
   if (focusedPane(step.ui) && elsewhere.scope === 'table') return step.say(`${label} acts on the table: Tab to it first`);
-  if (elsewhere.views) return step.say(`${label} is for ${elsewhere.views.map((v) => NOUNS[v][1]).join(', ')}, not ${NOUNS[step.view][1]}`);
+  if (elsewhere.views) return step.say(`${label} is for ${elsewhere.views.map((v) => viewSpec(v).noun[1]).join(', ')}, not ${viewSpec(step.view).noun[1]}`);
   return true;
 }
 

@@ -1,7 +1,7 @@
 // The rows a view shows: its objects (or those under the drilled-into parent), filtered, sorted.
 import type { WireObject } from '../domain/index.js';
 import type { Crumb } from '../hooks/useNavigation.js';
-import type { Snapshot } from '../hooks/useSnapshot.js';
+import { childrenOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { COLUMNS, type ColumnContext } from './columns.js';
 
 export interface Row { uri: string; object: WireObject }
@@ -12,18 +12,6 @@ function rowOf(object: WireObject): Row {
   let row = rowCache.get(object);
   if (!row) rowCache.set(object, (row = { uri: object.resource_uri, object }));
   return row;
-}
-
-/** Children of a parent, by the store's relationship indexes. */
-function scoped(snapshot: Snapshot, crumb: Crumb): readonly string[] | null {
-  if (!crumb.parent) return null;
-  const ix = snapshot.indexes;
-  switch (crumb.view) {
-    case 'node': return ix.nodesOfCluster.get(crumb.parent) ?? [];
-    case 'service': return ix.servicesOfStack.get(crumb.parent) ?? [];
-    case 'container': return (ix.containersOfService.get(crumb.parent) ?? ix.containersOfNode.get(crumb.parent)) ?? [];
-    default: return null;
-  }
 }
 
 /** A filter is a case-insensitive regular expression, or plain text when it is not a valid one. */
@@ -51,7 +39,7 @@ export function rowsFor(
     rows = [...snapshot.recentEvents].reverse().map((e, i) => ({ uri: `${e.uuid}#${i}`, object: e as unknown as WireObject }));
   } else {
     const map = snapshot.objects[crumb.view] as ReadonlyMap<string, WireObject>;
-    const only = scoped(snapshot, crumb);
+    const only = crumb.parent ? childrenOf(snapshot, crumb.view, crumb.parent) : null;
     // One pass, no intermediate arrays: this runs every frame over up to every container of the fleet.
     rows = [];
     const add = (object: WireObject | undefined) => {
