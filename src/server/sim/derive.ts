@@ -2,12 +2,13 @@
 // middle of an operation of its own takes the state its children imply. An operation ends by settling its object.
 import type { Container, Node, NodeCluster, Service, Stack } from '../../domain/index.js';
 import type { Sim } from './context.js';
+import { everyNodeNodes, NODE_DEPLOYED } from './placement.js';
 
 /** States held by a running operation (or final): children do not move the parent out of them. */
 const SERVICE_HELD = new Set(['Starting', 'Stopping', 'Scaling', 'Redeploying', 'Terminating', 'Terminated']);
 const STACK_HELD = new Set(['Starting', 'Stopping', 'Redeploying', 'Terminating', 'Terminated']);
 const CLUSTER_HELD = new Set(['Deploying', 'Scaling', 'Terminating', 'Terminated']);
-const NODE_UP = new Set(['Deployed', 'Unreachable', 'Upgrading']);
+const NODE_UP = NODE_DEPLOYED;
 
 export function serviceContainers(sim: Sim, service: Service): Container[] {
   return service.containers.map((uri) => sim.world.container(uri)).filter((c): c is Container => c !== undefined);
@@ -89,5 +90,20 @@ export function refreshCluster(sim: Sim, cluster: NodeCluster | undefined, settl
   }
   if (cluster.state !== 'Terminated' && (settle || !CLUSTER_HELD.has(cluster.state))) {
     sim.world.setState(cluster, impliedClusterState(sim, cluster));
+  }
+}
+
+/**
+ * An EVERY_NODE service's target_num_containers is the number of deployed nodes it runs on (see everyNodeNodes):
+ * recomputed whenever a node of the namespace changes state or tags, and whenever the service's tags change.
+ */
+export function refreshEveryNodeTargets(sim: Sim, namespace: string, only?: Service): void {
+  for (const service of only ? [only] : sim.world.services(namespace)) {
+    if (service.deployment_strategy !== 'EVERY_NODE' || service.state === 'Terminated') continue;
+    const target = everyNodeNodes(sim, namespace, service).length;
+    if (target !== service.target_num_containers) {
+      service.target_num_containers = target;
+      sim.world.touch(service);
+    }
   }
 }

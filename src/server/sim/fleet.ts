@@ -6,7 +6,7 @@ import { parseStackCreate, parseServiceCreate } from '../inputs.js';
 import type { JsonObject } from '../body.js';
 import { createContainer, exited, freeIndex, relink } from './containers.js';
 import { internal, type Sim } from './context.js';
-import { refreshCluster, refreshService, serviceContainers } from './derive.js';
+import { refreshCluster, refreshEveryNodeTargets, refreshService, serviceContainers } from './derive.js';
 import { createCluster, createNode, heartbeat, loseNode } from './infra.js';
 import { chooseNode } from './placement.js';
 import { pick, randInt } from './random.js';
@@ -57,7 +57,7 @@ function runNow(sim: Sim, namespace: string, service: Service): void {
     placed++;
   }
   relink(sim, service);
-  if (service.deployment_strategy === 'EVERY_NODE') service.target_num_containers = placed;
+  refreshEveryNodeTargets(sim, namespace, service);
   refreshService(sim, service, true);
 }
 

@@ -5,7 +5,7 @@ import { conflict, invalid, notAllowed } from '../backend-errors.js';
 import type { NodeClusterCreate } from '../inputs.js';
 import { boot, createContainer, destroyNow, exited, freeIndex } from './containers.js';
 import { claim, internal, jitter, type Sim } from './context.js';
-import { refreshCluster } from './derive.js';
+import { refreshCluster, refreshEveryNodeTargets, serviceContainers } from './derive.js';
 import { eligibleNodes } from './placement.js';
 import { pick, randInt, uuid4 } from './random.js';
 import type { Log } from './services.js';
@@ -70,13 +70,17 @@ export function createNode(sim: Sim, namespace: string, cluster: NodeCluster, de
   cluster.nodes.push(node.resource_uri);
   sim.world.touch(cluster);
   refreshCluster(sim, cluster);
+  if (deployed) refreshEveryNodeTargets(sim, namespace);
   return node;
 }
 
+/** Every change of a node's state goes through here: its cluster and the EVERY_NODE services' targets follow it. */
 function setNodeState(sim: Sim, node: Node, state: Node['state']): void {
   if (state === 'Deployed' || state === 'Upgrading') node.last_seen = toRfc2822(sim.clock.now());
   sim.world.setState(node, state);
   refreshCluster(sim, sim.world.cluster(node.node_cluster));
+  const namespace = sim.world.namespaceOf(node.resource_uri);
+  if (namespace !== undefined) refreshEveryNodeTargets(sim, namespace);
 }
 
 async function deployNode(sim: Sim, namespace: string, node: Node, log: Log): Promise<boolean> {
@@ -90,13 +94,16 @@ async function deployNode(sim: Sim, namespace: string, node: Node, log: Log): Pr
   return true;
 }
 
-/** "EVERY_NODE: new containers will be deployed to new nodes automatically" (for services that run). */
-async function fillEveryNodeServices(sim: Sim, namespace: string, node: Node): Promise<void> {
+/**
+ * "EVERY_NODE: new containers will be deployed to new nodes automatically" (for services that run): a node that
+ * became Deployed (new, back from Unreachable, upgraded) gets one container of each such service it has none of.
+ */
+export async function fillEveryNodeServices(sim: Sim, namespace: string, node: Node): Promise<void> {
   const boots: Promise<boolean>[] = [];
   for (const service of sim.world.services(namespace)) {
     if (service.deployment_strategy !== 'EVERY_NODE' || !['Running', 'Partly running'].includes(service.state)) continue;
     if (!eligibleNodes(sim, namespace, service).includes(node)) continue;
-    service.target_num_containers = eligibleNodes(sim, namespace, service).length;
+    if (serviceContainers(sim, service).some((c) => c.node === node.resource_uri)) continue;
     boots.push(boot(sim, createContainer(sim, namespace, service, node, freeIndex(sim, service))));
   }
   await Promise.all(boots);
@@ -117,12 +124,11 @@ export async function terminateNode(sim: Sim, node: Node, log: Log): Promise<voi
   }
   node.destroyed_datetime = toRfc2822(sim.clock.now());
   const cluster = sim.world.cluster(node.node_cluster);
-  sim.world.setState(node, 'Terminated');
   if (cluster) {
     cluster.nodes = cluster.nodes.filter((uri) => uri !== node.resource_uri);
     sim.world.touch(cluster);
   }
-  refreshCluster(sim, cluster);
+  setNodeState(sim, node, 'Terminated');
   log(`Node ${node.external_fqdn} terminated`);
   sim.clock.after(sim.durations.retention, () => {
     sim.world.remove(node.resource_uri);
@@ -184,6 +190,14 @@ export function retagCluster(sim: Sim, cluster: NodeCluster, tags: Tag[]): void 
       sim.world.emit(uri);
     }
   }
+  const namespace = sim.world.namespaceOf(cluster.resource_uri) ?? '';
+  refreshEveryNodeTargets(sim, namespace);
+  // A node that now carries an EVERY_NODE service's tags is a new node for it. (Containers on nodes that no longer
+  // carry them stay until the service is redeployed.)
+  for (const uri of cluster.nodes) {
+    const node = sim.world.node(uri);
+    if (node?.state === 'Deployed') void fillEveryNodeServices(sim, namespace, node);
+  }
 }
 
 export async function terminateCluster(sim: Sim, cluster: NodeCluster, log: Log): Promise<string | null> {
@@ -220,7 +234,10 @@ export async function upgradeNode(sim: Sim, node: Node, log: Log): Promise<strin
   if (!valid()) return 'the node changed state during the upgrade';
   node.docker_version = LATEST_DOCKER;
   setNodeState(sim, node, 'Deployed');
-  await Promise.all(running.map((c) => (c!.state === 'Stopped' ? boot(sim, c!) : Promise.resolve(false))));
+  await Promise.all([
+    ...running.map((c) => (c!.state === 'Stopped' ? boot(sim, c!) : Promise.resolve(false))),
+    fillEveryNodeServices(sim, sim.world.namespaceOf(node.resource_uri) ?? '', node),
+  ]);
   log('Upgrade complete');
   return null;
 }
@@ -247,7 +264,10 @@ export async function healthCheck(sim: Sim, node: Node, log: Log): Promise<strin
   const reachable = internal(sim, node.resource_uri).flag;
   setNodeState(sim, node, reachable ? 'Deployed' : 'Unreachable');
   log(reachable ? `Node ${node.external_fqdn} answered` : `Node ${node.external_fqdn} did not answer on port 2375`);
-  return reachable ? null : 'the node is unreachable';
+  if (!reachable) return 'the node is unreachable';
+  // Back from Unreachable: an EVERY_NODE service started meanwhile could not place its container here.
+  await fillEveryNodeServices(sim, sim.world.namespaceOf(node.resource_uri) ?? '', node);
+  return null;
 }
 
 /** The daemon stops answering (churn): the node is Unreachable until a health check finds it back. */

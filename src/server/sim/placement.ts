@@ -2,11 +2,28 @@
 import type { Node, Service } from '../../domain/index.js';
 import type { Sim } from './context.js';
 
-/** Deployed nodes of the namespace that carry every tag of the service. */
+function carriesTags(node: Node, service: Service): boolean {
+  return service.tags.every((tag) => node.tags.some((t) => t.name === tag.name));
+}
+
+/** Deployed nodes of the namespace that carry every tag of the service: where a new container may go now. */
 export function eligibleNodes(sim: Sim, namespace: string, service: Service): Node[] {
-  const wanted = service.tags.map((t) => t.name);
-  return sim.world.nodes(namespace).filter((node) =>
-    node.state === 'Deployed' && wanted.every((tag) => node.tags.some((t) => t.name === tag)));
+  return sim.world.nodes(namespace).filter((node) => node.state === 'Deployed' && carriesTags(node, service));
+}
+
+/**
+ * The node states in which a node is deployed and holds its containers: Deployed, and Unreachable ("deployed but
+ * Docker Cloud cannot connect to the docker daemon": its containers are still there) and Upgrading (its
+ * containers restart with the daemon). Deploying nodes have none yet; Terminating ones are on their way out.
+ */
+export const NODE_DEPLOYED: ReadonlySet<string> = new Set(['Deployed', 'Unreachable', 'Upgrading']);
+
+/**
+ * The nodes an EVERY_NODE service runs one container on ("one container on every node"), and so its
+ * target_num_containers: the deployed nodes of the namespace that carry the service's tags.
+ */
+export function everyNodeNodes(sim: Sim, namespace: string, service: Service): Node[] {
+  return sim.world.nodes(namespace).filter((node) => NODE_DEPLOYED.has(node.state) && carriesTags(node, service));
 }
 
 function containersOfServiceOn(sim: Sim, node: Node, service: Service): number {

@@ -7,9 +7,9 @@ import { conflict, invalid } from '../backend-errors.js';
 import type { BindingInput, LinkInput, ServiceSpec, ServiceUpdate } from '../inputs.js';
 import { boot, createContainer, freeIndex, stop, terminate } from './containers.js';
 import type { Sim } from './context.js';
-import { refreshService, refreshStack, serviceContainers } from './derive.js';
+import { refreshEveryNodeTargets, refreshService, refreshStack, serviceContainers } from './derive.js';
 import { calculatedEnvvars, serviceDns, serviceLinkVariables, servicePorts } from './naming.js';
-import { chooseNode, eligibleNodes } from './placement.js';
+import { chooseNode, everyNodeNodes } from './placement.js';
 import { uuid4 } from './random.js';
 
 export type Log = (line: string) => void;
@@ -56,9 +56,8 @@ export function createService(sim: Sim, namespace: string, spec: ServiceSpec, st
     security_opt: spec.security_opt, stdin_open: spec.stdin_open, tty: spec.tty, user: spec.user,
     working_dir: spec.working_dir,
   };
-  if (spec.deployment_strategy === 'EVERY_NODE') {
-    service.target_num_containers = eligibleNodes(sim, namespace, service).length;
-  }
+  // EVERY_NODE: one container per deployed node; a target the request gave does not apply.
+  if (spec.deployment_strategy === 'EVERY_NODE') service.target_num_containers = everyNodeNodes(sim, namespace, service).length;
   service.linked_to_service = links(sim, namespace, service, spec.linked_to_service, siblings);
   service.bindings = bindings(sim, namespace, spec.bindings, siblings);
   service.link_variables = serviceLinkVariables(service, [], sim.apiBase);
@@ -147,6 +146,8 @@ export function updateService(sim: Sim, namespace: string, service: Service, upd
       sim.world.touch(c);
     }
   }
+  // An EVERY_NODE service's target follows its nodes (its tags may have changed), whatever the request said.
+  refreshEveryNodeTargets(sim, namespace, service);
   sim.world.emit(service.resource_uri);
   refreshStack(sim, sim.world.stack(service.stack));
 }
@@ -182,8 +183,7 @@ function place(sim: Sim, namespace: string, service: Service, count: number, log
 }
 
 function desiredCount(sim: Sim, namespace: string, service: Service): number {
-  if (service.deployment_strategy !== 'EVERY_NODE') return service.target_num_containers;
-  service.target_num_containers = eligibleNodes(sim, namespace, service).length;
+  refreshEveryNodeTargets(sim, namespace, service);
   return service.target_num_containers;
 }
 
@@ -197,8 +197,21 @@ export async function startService(sim: Sim, namespace: string, service: Service
   const { created, error } = place(sim, namespace, service, missing, log);
   for (const c of stopped) log(`Starting ${c.name}`);
   await bootAll(sim, [...stopped, ...created], service.sequential_deployment, () => false);
+  await catchUpEveryNode(sim, namespace, service, log);
   refreshService(sim, service, true);
   return error;
+}
+
+/**
+ * EVERY_NODE: containers for the nodes that became Deployed while an operation of the service ran (a new node
+ * fills only the services that are not in the middle of one).
+ */
+async function catchUpEveryNode(sim: Sim, namespace: string, service: Service, log: Log): Promise<void> {
+  if (service.deployment_strategy !== 'EVERY_NODE') return;
+  const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
+  if (missing === 0) return;
+  const { created } = place(sim, namespace, service, missing, log);
+  await bootAll(sim, created, false, () => false);
 }
 
 export async function stopService(sim: Sim, service: Service, log: Log): Promise<string | null> {

@@ -15,7 +15,7 @@ import { startChurn } from './churn.js';
 import { SimClock } from './clock.js';
 import { boot, redeployInPlace, stop, terminate as terminateContainer } from './containers.js';
 import { DURATIONS, type Durations, type Sim } from './context.js';
-import { serviceContainers } from './derive.js';
+import { refreshEveryNodeTargets, serviceContainers } from './derive.js';
 import { execIn } from './exec.js';
 import { buildFleet, type FleetSpec } from './fleet.js';
 import {
@@ -169,6 +169,7 @@ export class SimBackend implements Backend {
         if (input.nickname !== undefined) node.nickname = input.nickname || node.external_fqdn;
         if (input.tags) node.tags = input.tags;
         this.sim.world.emit(node.resource_uri);
+        if (input.tags) refreshEveryNodeTargets(this.sim, namespace);
         return this.done(action, node);
       },
       terminate: (namespace, pk, action) => this.run<Node>('node', namespace, pk, action,
