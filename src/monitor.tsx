@@ -185,6 +185,9 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
     runExec, firstView: options.view, execCommand: options.execCommand, framesWritten: () => frames,
+    spareRows: inkFixed() ? 0 : 1,
+    // A resize repaints everything (ink, as patched), and the app renders again for the size: the same as ctrl-l.
+    repaint: () => void stdout.emit('resize'),
     ...(backend ? { unsupported: backend.unsupported } : {}),
   });
 

@@ -34,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   // Global
   { id: 'quit', description: 'Quit', keys: ['q'], scope: 'global', hint: 'quit' },
   { id: 'help', description: 'Help: every key', keys: ['?'], scope: 'global', hint: 'help' },
+  { id: 'redraw', description: 'Redraw the whole screen', keys: ['ctrl+l'], scope: 'global' },
   { id: 'command', description: 'Command line (:services, :ctr web, :ns acme)', keys: [':'], scope: 'global', hint: 'command' },
   ...VIEWS.map((v): Command => ({ id: `view.${v.name}`, description: TITLES(v), keys: [v.key], scope: 'global' })),
   { id: 'pane.next', description: 'Focus the next pane', keys: ['tab', 'ctrl+w'], scope: 'global' },

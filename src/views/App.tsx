@@ -93,7 +93,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const ctx = useMemo(() => ({ snapshot, now: Math.max(snapshot.at, ageClock) }), [snapshot, ageClock]);
 
   const banner = snapshot.health.state !== 'live' || snapshot.error ? 1 : 0;
-  const layoutFor = (state: UiState) => layoutOf(state, width, height, banner);
+  const layoutFor = (state: UiState) => layoutOf(state, width, height, banner, monitor.spareRows ?? 0);
   const layout = layoutFor(ui);
   const widths = useMemo(() => layoutColumns(columns, layout.tableWidth - 2), [columns, layout.tableWidth]);
 
@@ -145,6 +145,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
         setSuspended(true);
         return void monitor.runExec(effect.uri, monitor.execCommand);
       case 'namespace': return onSwitchNamespace?.(effect.namespace);
+      case 'repaint': return monitor.repaint?.();
       case 'exit': return exit();
     }
   };

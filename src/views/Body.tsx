@@ -15,8 +15,8 @@ export function Body({ ui, layout, width, table, logs, theme }: {
   if (zoomPane) {
     return <LogPaneView pane={zoomPane} data={logs.get(zoomPane.id) ?? NO_DATA} width={width} height={main} focused theme={theme} />;
   }
-  const panes = ui.panes.map((p) => (
-    <LogPaneView key={p.id} pane={p} data={logs.get(p.id) ?? NO_DATA} width={layout.paneWidth} height={layout.paneHeight}
+  const panes = ui.panes.map((p, i) => (
+    <LogPaneView key={p.id} pane={p} data={logs.get(p.id) ?? NO_DATA} width={layout.paneWidth} height={layout.paneHeights[i]!}
       focused={ui.focus === p.id} theme={theme} />
   ));
   if (!ui.beside || !ui.panes.length) return <>{table}{panes}</>;

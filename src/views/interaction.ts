@@ -8,7 +8,7 @@ import { currentCrumb, navReducer, type NavAction, type NavState } from '../hook
 import { nameOf } from '../hooks/useSnapshot.js';
 import { apiOperation, keyName, viewByAlias, VIEW_WORDS, viewSpec, type Command, type Keymap, type KeyPress, type ViewName } from '../keys/index.js';
 import { nextSortColumn } from './columns.js';
-import type { Layout } from './layout.js';
+import { paneHeightOf, type Layout } from './layout.js';
 import type { Row } from './rows.js';
 import { matcher } from './rows.js';
 import { truncate } from './text.js';
@@ -81,6 +81,7 @@ export type Effect =
   | { type: 'logs.save'; pane: PaneState }
   | { type: 'exec'; uri: string }
   | { type: 'namespace'; namespace: string }
+  | { type: 'repaint' }
   | { type: 'exit' };
 
 /** What the reducer may look at besides the state: all of it as on the screen now. */
@@ -343,7 +344,7 @@ const paneLayer: Layer = (step, press) => {
   if (!command) return false;
   const id = command.id;
   const layout = step.env.layout(step.ui);
-  const page = Math.max(1, (layout.zoomPane ? layout.main : layout.paneHeight) - 2);
+  const page = Math.max(1, paneHeightOf(layout, step.ui, pane) - 2);
   const delta = SCROLL[id]?.(page);
   if (delta !== undefined) {
     if (id === 'bottom') return step.updatePane(pane.id, { offset: 0, follow: true });
@@ -527,6 +528,7 @@ const globalLayer: Layer = (step, press) => {
   if (delta !== undefined) return step.moveTo(cursorIn(step.rows(), ui.nav) + delta);
   switch (id) {
     case 'quit': return step.emit({ type: 'exit' });
+    case 'redraw': return step.emit({ type: 'repaint' });
     case 'help': return step.set({ overlay: { kind: 'help', offset: 0 } });
     case 'command': return step.set({ prompt: { kind: 'command', text: '' } });
     case 'filter': return step.set({ prompt: { kind: 'filter', text: '' } }); // a new filter: what is typed replaces the old one

@@ -14,21 +14,34 @@ export interface Layout {
   /** The pane zoomed to the whole area, if any. */
   zoomPane: PaneState | undefined;
   paneWidth: number;
-  paneHeight: number;
+  /** The height of each pane, in the order of ui.panes: the rows that do not divide evenly go to the last ones. */
+  paneHeights: readonly number[];
 }
 
-/** header (2), banner, title line, status line, bottom line, and one spare line: the frame never fills the screen. */
-export function layoutOf(ui: UiState, width: number, height: number, banner: number): Layout {
-  const main = Math.max(3, height - 1 - 2 - banner - 1 - 1 - 1);
+/**
+ * header (2), banner, title line, main, status line, bottom line: every row of the terminal. `spare` rows are left
+ * empty at the bottom (1 where ink cannot draw a frame of the terminal's full height in place).
+ */
+export function layoutOf(ui: UiState, width: number, height: number, banner: number, spare = 0): Layout {
+  const main = Math.max(3, height - spare - 2 - banner - 1 - 1 - 1);
   const panes = ui.panes;
   const zoomPane = ui.zoomed ? panes.find((p) => p.id === ui.focus) : undefined;
   const logRoom = panes.length === 0 || zoomPane ? 0
     : ui.beside ? Math.floor(width * ui.logShare) : Math.max(3 * panes.length, Math.floor(main * ui.logShare));
   const tableWidth = ui.beside && panes.length && !zoomPane ? width - logRoom - 1 : width;
   const tableHeight = ui.beside || !panes.length ? main : Math.max(2, main - logRoom);
+  const room = ui.beside ? main : main - tableHeight;
+  const each = Math.max(2, Math.floor(room / Math.max(1, panes.length)));
+  const extra = Math.max(0, room - each * panes.length);
   return {
-    main, logRoom, tableWidth, tableHeight, bodyRows: Math.max(1, tableHeight - 2), zoomPane,
+    main, logRoom, tableWidth, tableHeight, bodyRows: Math.max(1, tableHeight - 1), zoomPane, // under its header
     paneWidth: zoomPane || !ui.beside ? width : logRoom,
-    paneHeight: zoomPane ? main : Math.max(2, Math.floor((ui.beside ? main : logRoom) / Math.max(1, panes.length))),
+    paneHeights: panes.map((_, i) => (zoomPane ? main : each + (i >= panes.length - extra ? 1 : 0))),
   };
+}
+
+/** The height of a pane at this layout. */
+export function paneHeightOf(layout: Layout, ui: UiState, pane: PaneState): number {
+  if (layout.zoomPane) return layout.main;
+  return layout.paneHeights[ui.panes.findIndex((p) => p.id === pane.id)] ?? 2;
 }

@@ -190,6 +190,22 @@ export class Terminal {
     return stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
   }
 
+  /** The visible screen with its escape sequences (colours, bold, reverse video): `capture-pane -e`. */
+  async styledScreen(): Promise<string> {
+    const { stdout } = await this.tmux('capture-pane', '-p', '-e', '-t', this.paneId);
+    return stdout;
+  }
+
+  /** Any tmux command on this terminal's server (show-buffer, set-option, display-message …): its output. */
+  async command(...args: string[]): Promise<string> {
+    return (await this.tmux(...args)).stdout;
+  }
+
+  /** The pane's tty: what is written there lands on the screen behind the program's back. */
+  async tty(): Promise<string> {
+    return (await this.tmux('display-message', '-p', '-t', this.paneId, '#{pane_tty}')).stdout.trim();
+  }
+
   /**
    * Poll the screen (~every 50 ms) until it contains `match` (a string) or matches it (a RegExp); returns that screen.
    * Throws, with the last screen in the message, on timeout or when the program has exited without the screen matching.

@@ -1,0 +1,93 @@
+// The monitor's frame in a real terminal (tmux): resizes of any kind, ctrl-l, every row used, emphasis without
+// colours, the hint line at 80 columns, columns at 200.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, USERS, type TestServer } from '../helpers/server.js';
+import { Terminal, tmuxAvailable } from './tmux.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+let t: TestServer;
+const terminals: Terminal[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer({ fleet: 'demo', speed: 20 });
+});
+afterAll(() => t.close());
+afterEach(async () => {
+  for (const term of terminals.splice(0)) await term.close();
+});
+
+async function monitor(cols: number, rows: number, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<Terminal> {
+  const term = await Terminal.start(['node', CLI, ...args], {
+    cols, rows,
+    env: {
+      CI: undefined, DOCKERCLOUD_REST_HOST: t.url, DOCKERCLOUD_USER: 'alice', DOCKERCLOUD_APIKEY: USERS['alice'],
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'dctop-e2e-')), NO_COLOR: undefined, ...env,
+    },
+  });
+  terminals.push(term);
+  await term.waitFor(/● live/, 15000);
+  await term.waitFor(/ready/);
+  return term;
+}
+
+/** A screen with what moves by itself (ages, rates, the event sparkline) masked. */
+function shape(screen: string): string[] {
+  return screen.split('\n').map((l) => l.replace(/[0-9]+[smhd]\b/g, 'AGE').replace(/[▁▂▃▄▅▆▇█ ]+ \d+\/s/, 'RATE').trimEnd());
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 400));
+
+describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the frame in a terminal', () => {
+  it('a width-only shrink leaves the same screen as a fresh start at that size', async () => {
+    const resized = await monitor(120, 40);
+    await resized.send('j', 'j'); // somewhere other than the first row
+    await resized.send('k', 'k');
+    await resized.resize(100, 40);
+    await settle();
+    const fresh = await monitor(100, 40);
+    await settle();
+    const [a, b] = [shape(await resized.screen()), shape(await fresh.screen())];
+    expect(a.join('\n')).toBe(b.join('\n'));
+    expect(a).toHaveLength(40);
+    expect(a.filter((l) => /\? help$/.test(l))).toHaveLength(1); // the hint line once, at the bottom
+    expect(a[39]).toMatch(/\? help$/);
+  });
+
+  it('a height-only change and a growth repaint the whole frame too', async () => {
+    const term = await monitor(100, 40);
+    for (const [cols, rows] of [[100, 30], [130, 45], [90, 45]] as const) {
+      await term.resize(cols, rows);
+      await settle();
+      const lines = (await term.screen()).split('\n');
+      expect(lines).toHaveLength(rows);
+      expect(lines[0]).toMatch(/^dctop · remote/);
+      expect(lines[2]).toMatch(/^ services \(\d+\)/);
+      expect(lines[rows - 1]).toMatch(/\? help$/);
+      expect(lines.filter((l) => /\? help$/.test(l))).toHaveLength(1);
+      for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(cols);
+    }
+  });
+
+  it('ctrl-l draws everything again: what was written behind its back goes', async () => {
+    const term = await monitor(100, 30);
+    writeFileSync(await term.tty(), '\u001b[26;5HGARBAGE-ON-THE-SCREEN'); // an empty row: nothing redraws it by chance
+    await term.waitFor('GARBAGE-ON-THE-SCREEN');
+    await term.send('C-l');
+    await term.waitForGone('GARBAGE-ON-THE-SCREEN');
+    expect((await term.screen()).split('\n')[2]).toMatch(/^ services \(\d+\)/);
+  });
+
+  it('uses every row: the hints on the last one, the status above', async () => {
+    const term = await monitor(80, 24);
+    const lines = (await term.screen()).split('\n');
+    expect(lines).toHaveLength(24);
+    expect(lines[22]).toMatch(/^ ready/);
+    expect(lines[23]).toMatch(/\? help$/);
+    expect(lines[3]).toMatch(/^ NAME/);
+    expect(lines.slice(4, 22).filter((l) => l.trim()).length).toBeGreaterThanOrEqual(16); // 16 services fill the table
+  });
+});
