@@ -20,6 +20,11 @@ export interface ConfigOptions {
   /** A whole Authorization header value, used verbatim. */
   auth?: string;
   namespace?: string;
+  /**
+   * Where the caller got the credentials it passes here, as a person would name it in a message ("--user and
+   * --apikey", "the embedded server"). Default: the options as dctop's flags name them (--user and --apikey …).
+   */
+  credentialsFrom?: string;
 }
 
 export interface ClientConfig {
@@ -32,6 +37,12 @@ export interface ClientConfig {
   namespace: string | null;
   /** Where the credential came from: 'options', 'DOCKERCLOUD_AUTH', 'DOCKERCLOUD_APIKEY', … */
   credentialSource: string;
+  /**
+   * The same, as a person reads it in a message: "--user and --apikey", "DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY",
+   * "DOCKERCLOUD_AUTH", "DOCKERCLOUD_USER and DOCKERCLOUD_PASS", "~/.docker/config.json",
+   * "docker-credential-osxkeychain (credsStore of ~/.docker/config.json)".
+   */
+  credentialsFrom: string;
   /** Things a person should see, e.g. credentials sent over plain http to a remote host. */
   warnings: string[];
 }
@@ -64,8 +75,11 @@ function runCredentialHelper(name: string, input: string): Promise<string> {
   });
 }
 
-async function fromDockerConfig(sources: ConfigSources): Promise<{ authorization: string; source: string } | null> {
+type Credential = { authorization: string; source: string; from: string };
+
+async function fromDockerConfig(sources: ConfigSources): Promise<Credential | null> {
   const path = join(sources.home ?? homedir(), '.docker', 'config.json');
+  const shown = sources.home === undefined ? '~/.docker/config.json' : path;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -87,11 +101,14 @@ async function fromDockerConfig(sources: ConfigSources): Promise<{ authorization
       throw new DockerCloudError('config', `credential helper '${config.credsStore}' gave no credentials: ${(error as Error).message}`);
     }
     if (answer.Username && answer.Secret) {
-      return { authorization: basic(answer.Username, answer.Secret), source: `docker-credential-${config.credsStore}` };
+      return {
+        authorization: basic(answer.Username, answer.Secret), source: `docker-credential-${config.credsStore}`,
+        from: `docker-credential-${config.credsStore} (the credsStore of ${shown})`,
+      };
     }
   }
   const auth = config.auths?.[DOCKER_INDEX]?.auth;
-  return auth ? { authorization: `Basic ${auth}`, source: path } : null;
+  return auth ? { authorization: `Basic ${auth}`, source: path, from: shown } : null;
 }
 
 function normalizeHost(value: string, kind: 'rest' | 'stream'): string {
@@ -122,15 +139,25 @@ export async function resolveConfig(options: ConfigOptions = {}, sources: Config
   const derivedStream = restHost === DEFAULT_REST_HOST ? DEFAULT_STREAM_HOST : restHost.replace(/^http/, 'ws');
   const streamHost = normalizeHost(options.streamHost ?? env['DOCKERCLOUD_STREAM_HOST'] ?? derivedStream, 'stream');
 
-  let credential: { authorization: string; source: string } | null = null;
-  if (options.auth) credential = { authorization: options.auth, source: 'options' };
-  else if (options.user && options.apikey) credential = { authorization: basic(options.user, options.apikey), source: 'options' };
-  else if (options.user && options.password) credential = { authorization: basic(options.user, options.password), source: 'options' };
-  else if (env['DOCKERCLOUD_AUTH']) credential = { authorization: env['DOCKERCLOUD_AUTH'], source: 'DOCKERCLOUD_AUTH' };
-  else if (env['DOCKERCLOUD_USER'] && env['DOCKERCLOUD_APIKEY']) {
-    credential = { authorization: basic(env['DOCKERCLOUD_USER'], env['DOCKERCLOUD_APIKEY']), source: 'DOCKERCLOUD_APIKEY' };
+  let credential: Credential | null = null;
+  const given = (flags: string) => options.credentialsFrom ?? flags;
+  if (options.auth) credential = { authorization: options.auth, source: 'options', from: given('the auth option') };
+  else if (options.user && options.apikey) {
+    credential = { authorization: basic(options.user, options.apikey), source: 'options', from: given('--user and --apikey') };
+  } else if (options.user && options.password) {
+    credential = { authorization: basic(options.user, options.password), source: 'options', from: given('--user and --password') };
+  } else if (env['DOCKERCLOUD_AUTH']) {
+    credential = { authorization: env['DOCKERCLOUD_AUTH'], source: 'DOCKERCLOUD_AUTH', from: 'DOCKERCLOUD_AUTH' };
+  } else if (env['DOCKERCLOUD_USER'] && env['DOCKERCLOUD_APIKEY']) {
+    credential = {
+      authorization: basic(env['DOCKERCLOUD_USER'], env['DOCKERCLOUD_APIKEY']), source: 'DOCKERCLOUD_APIKEY',
+      from: 'DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY',
+    };
   } else if (env['DOCKERCLOUD_USER'] && env['DOCKERCLOUD_PASS']) {
-    credential = { authorization: basic(env['DOCKERCLOUD_USER'], env['DOCKERCLOUD_PASS']), source: 'DOCKERCLOUD_PASS' };
+    credential = {
+      authorization: basic(env['DOCKERCLOUD_USER'], env['DOCKERCLOUD_PASS']), source: 'DOCKERCLOUD_PASS',
+      from: 'DOCKERCLOUD_USER and DOCKERCLOUD_PASS',
+    };
   } else credential = await fromDockerConfig(sources);
   if (!credential) {
     throw new DockerCloudError('config',
@@ -150,6 +177,7 @@ export async function resolveConfig(options: ConfigOptions = {}, sources: Config
     user: userOf(credential.authorization),
     namespace: options.namespace ?? env['DOCKERCLOUD_NAMESPACE'] ?? null,
     credentialSource: credential.source,
+    credentialsFrom: credential.from,
     warnings,
   };
 }
@@ -157,5 +185,5 @@ export async function resolveConfig(options: ConfigOptions = {}, sources: Config
 /** The configuration as it may be shown or logged: everything but the credential. */
 export function describeConfig(config: ClientConfig): string {
   return `${config.restHost} (stream ${config.streamHost}) as ${config.user ?? 'token'}` +
-    `${config.namespace ? ` in ${config.namespace}` : ''} [credentials from ${config.credentialSource}]`;
+    `${config.namespace ? ` in ${config.namespace}` : ''} [credentials from ${config.credentialsFrom}]`;
 }
