@@ -105,6 +105,9 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
   }
   // Production React before anything imports it (the development build costs a third more CPU).
   process.env['NODE_ENV'] = 'production';
+  // chalk reads --no-color from the command line itself and then draws no emphasis at all (no selection bar, no
+  // match highlight): dctop's theme without colours is what --no-color means, exactly as NO_COLOR.
+  if (values['no-color']) process.argv = process.argv.filter((a) => a !== '--no-color');
   const { loadConfig } = await import('./keys/config.js');
   let settings;
   try {

@@ -91,3 +91,19 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the frame in a terminal
     expect(lines.slice(4, 22).filter((l) => l.trim()).length).toBeGreaterThanOrEqual(16); // 16 services fill the table
   });
 });
+
+describe.skipIf(!tmuxAvailable() && !process.env['CI'])('without colours', () => {
+  /** The SGR parameters used on a screen: colours (30-37, 38, 90-97, 40-47, 48, 100-107) and emphasis (1, 7 …). */
+  function sgr(screen: string): { colours: boolean; reverse: boolean; bold: boolean } {
+    const params = [...screen.matchAll(/\u001b\[([0-9;]*)m/g)].flatMap((m) => m[1]!.split(';').map(Number));
+    const colour = (n: number) => (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107);
+    return { colours: params.some(colour), reverse: params.includes(7), bold: params.includes(1) };
+  }
+
+  it('--no-color keeps bold and reverse video (the selection bar), as NO_COLOR does, and drops only the colours', async () => {
+    const flag = sgr(await (await monitor(100, 30, ['--no-color'])).styledScreen());
+    const env = sgr(await (await monitor(100, 30, [], { NO_COLOR: '1' })).styledScreen());
+    expect(flag).toEqual({ colours: false, reverse: true, bold: true });
+    expect(env).toEqual(flag);
+  });
+});
