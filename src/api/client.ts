@@ -23,6 +23,8 @@ export interface ClientOptions extends RestOptions, SocketOptions {
   pageSize?: number;
   /** How many pages listAll fetches at once once it knows the total. */
   pageConcurrency?: number;
+  /** The events stream's wait between attempts after an authentication failure (default 60 s). */
+  authRetryMs?: number;
 }
 
 function query(filters: Filters = {}): string {
@@ -181,8 +183,10 @@ export class DockerCloudClient {
   // ── streams ────────────────────────────────────────────────────────────────────────────────────────
 
   events(options: EventStreamOptions = {}): EventStream {
-    const backoff = this.options.backoff;
-    return new EventStream(this.config, { ...this.socketOptions(), ...(backoff ? { backoff } : {}), ...options });
+    const { backoff, authRetryMs } = this.options;
+    return new EventStream(this.config, {
+      ...this.socketOptions(), ...(backoff ? { backoff } : {}), ...(authRetryMs !== undefined ? { authRetryMs } : {}), ...options,
+    });
   }
 
   /** Logs of a container, a service (aggregated, with `source`) or an action, by its resource URI. */

@@ -18,15 +18,20 @@ export type ErrorKind =
   | 'closed';       // the client was closed: nothing more is sent, nothing is retried
 
 export class DockerCloudError extends Error {
+  /** What went wrong, readable, without the method and path the message starts with ("connection refused"). */
+  readonly detail: string;
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
     readonly status?: number,
     /** For rate_limited: what Retry-After asked for. */
     readonly retryAfterMs?: number,
+    detail?: string,
   ) {
     super(message);
     this.name = 'DockerCloudError';
+    this.detail = detail ?? message;
   }
 }
 
@@ -42,16 +47,65 @@ export function kindOfStatus(status: number): ErrorKind {
   return 'validation';
 }
 
+/** The code of a network failure: node's (ECONNREFUSED …), undici's (UND_ERR_…), or that of the first of several. */
+function networkCode(error: unknown): string {
+  const e = error as { code?: unknown; cause?: { code?: unknown }; errors?: { code?: unknown }[] } | null | undefined;
+  const code = e?.code ?? e?.cause?.code ?? e?.errors?.[0]?.code;
+  return typeof code === 'string' ? code : '';
+}
+
 /** Network-level failures of undici and node, by code. */
 export function kindOfNetworkError(error: unknown): ErrorKind {
-  const code = String((error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code ?? '');
-  if (/TIMEOUT/.test(code) || code === 'ETIMEDOUT') return 'timeout';
+  const code = networkCode(error);
+  if (/TIMEOUT|TIMEDOUT/.test(code)) return 'timeout';
+  if (!code && /timed out/i.test(String((error as Error | undefined)?.message ?? ''))) return 'timeout';
   return 'network';
 }
 
+/** What each network failure means, said once (node's messages repeat the code: "connect ECONNREFUSED 127.0.0.1:80"). */
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'connection aborted',
+  EPIPE: 'connection closed while sending',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'name lookup failed for now',
+  EHOSTUNREACH: 'host unreachable',
+  EHOSTDOWN: 'host down',
+  ENETUNREACH: 'network unreachable',
+  ENETDOWN: 'network down',
+  ETIMEDOUT: 'timed out',
+  EADDRNOTAVAIL: 'address not available',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+  UND_ERR_BODY_TIMEOUT: 'the answer stalled',
+  UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  UND_ERR_CLOSED: 'the connection is closed',
+  UND_ERR_ABORTED: 'aborted',
+  UND_ERR_DESTROYED: 'the connection is closed',
+};
+
+/**
+ * A network failure in a few words, each said once: "connection refused", "host not found", "TLS: certificate has
+ * expired". Never the code and then a message that repeats it, never a stack.
+ */
 export function describeNetworkError(error: unknown): string {
-  const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e?.cause?.code ?? e?.code;
-  const message = e?.cause?.message ?? e?.message ?? String(error);
-  return code ? `${code}: ${message}` : message;
+  const code = networkCode(error);
+  const known = NETWORK_CODES[code];
+  if (known) return known;
+  const e = error as { message?: unknown; cause?: { message?: unknown }; errors?: { message?: unknown }[] } | null | undefined;
+  const raw = [e?.cause?.message, e?.message, e?.errors?.[0]?.message].find((m) => typeof m === 'string' && m.trim() !== '');
+  let message = typeof raw === 'string' ? raw.split('\n')[0]!.trim() : String(error);
+  if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME/i.test(`${code} ${message}`)) message = `TLS: ${message}`;
+  else if (/^socket hang up$/i.test(message)) message = 'the connection closed unexpectedly';
+  else if (/handshake has timed out/i.test(message)) message = 'the handshake timed out';
+  // A code the message does not already say (and only one): "EPROTO: …" but not "ECONNREFUSED: connect ECONNREFUSED".
+  return code && !message.includes(code) && !/^TLS: /.test(message) ? `${message} (${code})` : message;
+}
+
+/** How a websocket that was open ended, readable: "the connection was lost", "closed by the server: going away (1001)". */
+export function describeClose(code: number, reason: string): string {
+  const why = reason.trim();
+  if (code === 1006) return 'the connection was lost';
+  return why ? `closed by the server: ${why} (${code})` : `closed by the server (${code})`;
 }

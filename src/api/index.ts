@@ -7,6 +7,6 @@ export {
   DEFAULT_REST_HOST, DEFAULT_STREAM_HOST, describeConfig, resolveConfig, type ClientConfig, type ConfigOptions,
   type ConfigSources,
 } from './config.js';
-export { DockerCloudError, type ErrorKind } from './errors.js';
-export { EventStream, type EventFilters, type EventStreamOptions, type StreamHealth } from './events.js';
+export { describeNetworkError, DockerCloudError, type ErrorKind } from './errors.js';
+export { DEFAULT_AUTH_RETRY_MS, EventStream, type EventFilters, type EventStreamOptions, type StreamHealth } from './events.js';
 export { ExecSession, LogStream, type LogOptions } from './streams.js';

@@ -23,7 +23,8 @@ const RETRIABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** A failure below HTTP: a connect, headers or body timeout of the pool, or the network. */
 function transportError(method: string, path: string, error: unknown): DockerCloudError {
   const kind = kindOfNetworkError(error);
-  return new DockerCloudError(kind, `${method} ${path}: ${kind === 'timeout' ? 'timed out' : describeNetworkError(error)}`);
+  const detail = kind === 'timeout' ? 'timed out' : describeNetworkError(error);
+  return new DockerCloudError(kind, `${method} ${path}: ${detail}`, undefined, undefined, detail);
 }
 
 export class RestClient {
@@ -61,7 +62,7 @@ export class RestClient {
   /** A request to a root-relative path (or an absolute URL) of the API. */
   async request<T>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
     const retries = method === 'GET' ? this.options.retries : 0;
-    const closed = () => new DockerCloudError('closed', `${method} ${path}: the client is closed`);
+    const closed = () => new DockerCloudError('closed', `${method} ${path}: the client is closed`, undefined, undefined, 'the client is closed');
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw closed();
       try {
@@ -110,7 +111,7 @@ export class RestClient {
     } catch {
       parsed = undefined;
       if (res.statusCode < 400) {
-        throw new DockerCloudError('protocol', `${method} ${url.pathname}: the answer is not JSON`, res.statusCode);
+        throw new DockerCloudError('protocol', `${method} ${url.pathname}: the answer is not JSON`, res.statusCode, undefined, 'the answer is not JSON');
       }
     }
     if (res.statusCode >= 400) {
@@ -118,7 +119,7 @@ export class RestClient {
       const message = typeof serverMessage === 'string' ? serverMessage : `HTTP ${res.statusCode}`;
       const retryAfter = Number(res.headers['retry-after']);
       throw new DockerCloudError(kindOfStatus(res.statusCode), `${method} ${url.pathname}: ${message}`, res.statusCode,
-        Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined);
+        Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined, message);
     }
     return { status: res.statusCode, body: parsed as T, headers: res.headers };
   }

@@ -2,7 +2,7 @@
 // closed when no pong comes back in time (the official clients do the same: 10 s and 5 s).
 import WebSocket from 'ws';
 import type { ClientConfig } from './config.js';
-import { DockerCloudError, kindOfStatus } from './errors.js';
+import { describeNetworkError, DockerCloudError, kindOfNetworkError, kindOfStatus } from './errors.js';
 
 export interface SocketOptions {
   handshakeTimeoutMs?: number;
@@ -49,13 +49,17 @@ export function openSocket(
       } catch {
         // not JSON: keep the status line
       }
-      fail(new DockerCloudError(kindOfStatus(res.statusCode ?? 0), `${path}: ${message}`, res.statusCode));
+      const retryAfter = Number(res.headers['retry-after']);
+      fail(new DockerCloudError(kindOfStatus(res.statusCode ?? 0), `${path}: ${message}`, res.statusCode,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined, message));
       ws.terminate();
     });
   });
   ws.on('error', (error: Error) => {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    fail(new DockerCloudError(/TIMEDOUT|timed out/i.test(`${code} ${error.message}`) ? 'timeout' : 'network', `${path}: ${error.message}`));
+    const kind = kindOfNetworkError(error);
+    const described = describeNetworkError(error);
+    const detail = kind === 'timeout' && !/timed out/i.test(described) ? 'timed out' : described;
+    fail(new DockerCloudError(kind, `${path}: ${detail}`, undefined, undefined, detail));
   });
   return ws;
 }

@@ -481,7 +481,7 @@ describe('events', () => {
     expect(stream.malformedFrames).toBe(0);
   });
 
-  it('a handshake answered 401 means auth_failed and no further attempts', async () => {
+  it('a handshake answered 401 means auth_failed, and no further attempt before authRetryMs (a minute)', async () => {
     const server = await wsServer({ refuse: () => 401 });
     const client = await makeClient(server);
     const stream = track(client.events());
@@ -490,11 +490,11 @@ describe('events', () => {
     await eventually(() => stream.health.state === 'auth_failed', 'auth_failed');
     await sleep(300); // with a 10–50 ms backoff, a retry would have come several times by now
     expect(server.upgrades).toHaveLength(1);
-    expect(stream.health).toMatchObject({ state: 'auth_failed', error: expect.stringContaining('refused with 401') });
+    expect(stream.health).toMatchObject({ state: 'auth_failed', attempt: 1, delayMs: 60_000, error: expect.stringContaining('refused with 401') });
     expect(health.map((h) => h.state)).toEqual(['connecting', 'auth_failed']);
   });
 
-  it('a handshake answered 503 is retried (only auth failures are final)', async () => {
+  it('a handshake answered 503 is retried with the backoff', async () => {
     const server = await wsServer({ refuse: (n) => (n <= 2 ? 503 : undefined) });
     const client = await makeClient(server);
     const stream = track(client.events());
