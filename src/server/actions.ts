@@ -1,7 +1,11 @@
 // The action log: every call that changes something becomes an action, with its own log. An operation on an object
 // that has an action in progress on it (or on one of its parents: a container while its node upgrades) waits as
-// Pending and runs when that one ends. Pending actions can be canceled; running ones when their operation can
-// stop part-way; finished ones can be retried. Backends report progress through handles.
+// Pending and runs when that one ends. Pending actions can be canceled; running ones while their operation can
+// still stop part-way (can_be_canceled: the backend turns it off before its last step, so a cancel is either
+// honoured or refused as too late, never accepted and then ignored). Finished ones can be retried, as the
+// reference says ("an action in Success, Failed or Canceled state"), but only failed and canceled ones offer it
+// (can_be_retried): a retry of a success does it again, it does not finish anything. Backends report progress
+// through handles.
 import { randomUUID } from 'node:crypto';
 import { objectUri, toRfc2822, type Action, type ActionState } from '../domain/index.js';
 import type { ActionHandle, LogSink, Subscription } from './backend.js';
@@ -38,6 +42,8 @@ interface ActionRecord {
   published: boolean;
   runner: Runner;
   retriable: boolean;
+  /** Whether the operation could stop part-way at some point of this run (a refused cancel then came too late). */
+  couldStop: boolean;
 }
 
 const FINAL: readonly ActionState[] = ['Success', 'Failed', 'Canceled'];
@@ -101,6 +107,7 @@ export class ActionLog {
       published: false,
       runner,
       retriable: options.retriable ?? true,
+      couldStop: false,
     };
     this.records.set(uuid, record);
     this.trim(`${request.namespace}\0${request.user}`, uuid);
@@ -150,10 +157,17 @@ export class ActionLog {
       this.setState(record, 'Canceling');
       this.appendLog(record, 'Cancel requested; stopping at the next step');
     } else {
-      throw badRequest(`Action ${uuid} cannot be canceled in state ${state}` +
-        (state === 'In progress' ? ' (this operation cannot stop part-way)' : ''));
+      throw badRequest(this.whyNoCancel(record));
     }
     return record.wire;
+  }
+
+  private whyNoCancel(record: ActionRecord): string {
+    const { uuid, state } = record.wire;
+    if (FINAL.includes(state)) return `Too late to cancel action ${uuid}: it had already finished (${state})`;
+    if (state === 'Canceling') return `Action ${uuid} is already being canceled`;
+    if (record.couldStop) return `Too late to cancel action ${uuid}: its operation is on its last step and will finish`;
+    return `Action ${uuid} cannot be canceled: this operation cannot stop part-way`;
   }
 
   retry(uuid: string): Action {
@@ -213,6 +227,7 @@ export class ActionLog {
    */
   private start(record: ActionRecord): Promise<void> | undefined {
     record.wire.can_be_canceled = false;
+    record.couldStop = false;
     this.setState(record, 'In progress');
     let running: void | Promise<void>;
     try {
@@ -256,11 +271,17 @@ export class ActionLog {
     return {
       uri: record.wire.resource_uri,
       log: (line) => this.appendLog(record, line),
-      succeed: () => active() && this.settle(record, 'Success', 'Done'),
+      succeed: () => {
+        if (!active()) return;
+        // A backend that could not stop after all: the action says what happened, not what was asked.
+        if (record.wire.state === 'Canceling') this.appendLog(record, 'The cancel came too late: the operation had already done its last step');
+        this.settle(record, 'Success', 'Done');
+      },
       fail: (message) => active() && this.settle(record, 'Failed', `Failed: ${message}`),
       canceled: () => active() && this.settle(record, 'Canceled', 'Canceled'),
       setCancelable: (cancelable) => {
         if (record.wire.can_be_canceled === cancelable || !active()) return;
+        if (cancelable) record.couldStop = true;
         record.wire.can_be_canceled = cancelable;
         if (record.published) this.publish(record.namespace, 'update', record.wire);
       },
@@ -276,7 +297,8 @@ export class ActionLog {
   private settle(record: ActionRecord, state: ActionState, message: string): void {
     record.wire.end_date = toRfc2822(this.now());
     record.wire.can_be_canceled = false;
-    record.wire.can_be_retried = record.retriable;
+    // Offered on failures and cancels only (see the top of this file).
+    record.wire.can_be_retried = record.retriable && state !== 'Success';
     this.appendLog(record, message);
     this.setState(record, state);
     for (const sink of record.listeners) sink.end(`action ${state}`);

@@ -42,14 +42,14 @@ function step(sim: Sim, namespace: string): number {
   if (roll < 0.8) {
     const s = randomWhere(sim, services, (s) => s.state === 'Running' && s.current_num_containers <= 4);
     if (!s) return 0;
-    void redeployService(sim, namespace, s, quiet, () => false);
+    void redeployService(sim, namespace, s, quiet);
     return 4 * s.current_num_containers + 3;
   }
   if (roll < 0.95) {
     const s = randomWhere(sim, services, (s: Service) => SETTLED.has(s.state) && s.deployment_strategy !== 'EVERY_NODE');
     if (!s) return 0;
     const target = Math.max(1, Math.min(20, s.target_num_containers + (s.target_num_containers <= 1 || sim.rng() < 0.5 ? 1 : -1)));
-    void scaleService(sim, namespace, s, target, quiet, () => false);
+    void scaleService(sim, namespace, s, target, quiet);
     return 4;
   }
   const node = randomWhere(sim, world.nodes(namespace), (n) => n.state === 'Deployed');

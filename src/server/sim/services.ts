@@ -13,8 +13,64 @@ import { chooseNode, everyNodeNodes } from './placement.js';
 import { uuid4 } from './random.js';
 
 export type Log = (line: string) => void;
-/** Lets a long operation stop between steps when its action is canceled. */
-export type ShouldStop = () => boolean;
+
+/**
+ * How a long operation hears of a cancel. It asks `requested()` only where it can stop (between two steps), and
+ * says with `stops(false)` that no such point lies ahead any more (before its last step), so that a cancel from
+ * then on is refused as too late instead of being accepted and then not honoured.
+ */
+export interface Cancel {
+  requested(): boolean;
+  stops(ahead: boolean): void;
+}
+
+export const NO_CANCEL: Cancel = { requested: () => false, stops() {} };
+
+/**
+ * Parts of one operation that run side by side (a stack's services) share its cancel: the operation can stop while
+ * any part still can. Parts are taken, then the group sealed; the operation's `stops` follows.
+ */
+export function cancelGroup(cancel: Cancel): { part(): Cancel; seal(): void } {
+  let open = 0;
+  let sealed = false;
+  return {
+    part() {
+      let mine = true;
+      open++;
+      return {
+        requested: () => cancel.requested(),
+        stops(ahead) {
+          if (ahead || !mine) return;
+          mine = false;
+          open--;
+          if (sealed && open === 0) cancel.stops(false);
+        },
+      };
+    },
+    seal() {
+      sealed = true;
+      cancel.stops(open > 0);
+    },
+  };
+}
+
+/**
+ * Runs steps one after the other; between two of them it stops when a cancel was asked (resolving false), and
+ * before the last one it says that no point to stop at lies ahead.
+ */
+async function inSequence(steps: readonly (() => Promise<unknown>)[], cancel: Cancel): Promise<boolean> {
+  cancel.stops(steps.length > 1);
+  try {
+    for (let i = 0; i < steps.length; i++) {
+      if (i > 0 && cancel.requested()) return false;
+      if (i === steps.length - 1) cancel.stops(false);
+      await steps[i]!();
+    }
+    return true;
+  } finally {
+    cancel.stops(false);
+  }
+}
 
 const LIVE = (s: Service | undefined) => s !== undefined && s.state !== 'Terminated';
 
@@ -153,17 +209,12 @@ export function updateService(sim: Sim, namespace: string, service: Service, upd
 }
 
 /** Boots containers one by one (sequential deployment) or all at once. */
-async function bootAll(sim: Sim, containers: Container[], sequential: boolean, shouldStop: ShouldStop): Promise<number> {
-  let ok = 0;
+async function bootAll(sim: Sim, containers: Container[], sequential: boolean): Promise<void> {
   if (sequential) {
-    for (const c of containers) {
-      if (shouldStop()) break;
-      if (await boot(sim, c)) ok++;
-    }
+    for (const c of containers) await boot(sim, c);
   } else {
-    ok = (await Promise.all(containers.map((c) => boot(sim, c)))).filter(Boolean).length;
+    await Promise.all(containers.map((c) => boot(sim, c)));
   }
-  return ok;
 }
 
 /** New containers up to `count`, each placed by the deployment strategy; stops when no node fits. */
@@ -196,7 +247,7 @@ export async function startService(sim: Sim, namespace: string, service: Service
   const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
   const { created, error } = place(sim, namespace, service, missing, log);
   for (const c of stopped) log(`Starting ${c.name}`);
-  await bootAll(sim, [...stopped, ...created], service.sequential_deployment, () => false);
+  await bootAll(sim, [...stopped, ...created], service.sequential_deployment);
   await catchUpEveryNode(sim, namespace, service, log);
   refreshService(sim, service, true);
   return error;
@@ -211,7 +262,7 @@ async function catchUpEveryNode(sim: Sim, namespace: string, service: Service, l
   const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
   if (missing === 0) return;
   const { created } = place(sim, namespace, service, missing, log);
-  await bootAll(sim, created, false, () => false);
+  await bootAll(sim, created, false);
 }
 
 export async function stopService(sim: Sim, service: Service, log: Log): Promise<string | null> {
@@ -227,10 +278,10 @@ export async function stopService(sim: Sim, service: Service, log: Log): Promise
 /**
  * Rolling redeploy: each container is replaced by a new one with the current definition (same number, a node
  * by the strategy); the old one is terminated once its replacement runs. Sequential deployments go one by one
- * and can be canceled between containers.
+ * and can be canceled between containers (not during the last one).
  */
 export async function redeployService(
-  sim: Sim, namespace: string, service: Service, log: Log, shouldStop: ShouldStop, reuseVolumes = true,
+  sim: Sim, namespace: string, service: Service, log: Log, cancel: Cancel = NO_CANCEL, reuseVolumes = true,
 ): Promise<string | null> {
   sim.world.setState(service, 'Redeploying');
   service.deployed_datetime = toRfc2822(sim.clock.now());
@@ -249,32 +300,45 @@ export async function redeployService(
     await boot(sim, fresh);
     if (c.state !== 'Terminated') await terminate(sim, c);
   };
+  let placeError: string | null = null;
   if (service.sequential_deployment) {
-    for (const c of old) {
-      if (shouldStop()) {
-        log('Redeploy canceled; containers not yet replaced keep their old definition');
-        refreshService(sim, service, true);
-        return 'canceled';
-      }
-      await replace(c);
+    // One step per container replaced, then one per container the service lacks.
+    const lacking = Math.max(0, desiredCount(sim, namespace, service) - old.length);
+    const addOne = async () => {
+      const placed = place(sim, namespace, service, 1, log);
+      placeError ??= placed.error;
+      if (placed.created[0]) await boot(sim, placed.created[0]);
+    };
+    const steps = [...old.map((c) => () => replace(c)), ...Array.from({ length: lacking }, () => addOne)];
+    if (!(await inSequence(steps, cancel))) {
+      log('Redeploy canceled; containers not yet replaced keep their old definition');
+      service.synchronized = serviceContainers(sim, service).every((c) => c.synchronized);
+      refreshService(sim, service, true);
+      return 'canceled';
     }
   } else {
+    cancel.stops(false);
     await Promise.all(old.map(replace));
   }
+  // Whatever is still missing (or everything, when deployed all at once).
   const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
   const placed = place(sim, namespace, service, missing, log);
-  await bootAll(sim, placed.created, service.sequential_deployment, shouldStop);
+  await bootAll(sim, placed.created, service.sequential_deployment);
   service.synchronized = serviceContainers(sim, service).every((c) => c.synchronized);
   refreshService(sim, service, true);
-  return error ?? placed.error;
+  return error ?? placeError ?? placed.error;
 }
 
-/** Scales to `target`: new containers by the strategy, or the highest-numbered ones terminated. */
+/**
+ * Scales to `target`: new containers by the strategy, or the highest-numbered ones terminated (all at once).
+ * A sequential deployment adds containers one by one and can be canceled between them (not during the last one).
+ */
 export async function scaleService(
-  sim: Sim, namespace: string, service: Service, target: number, log: Log, shouldStop: ShouldStop,
+  sim: Sim, namespace: string, service: Service, target: number, log: Log, cancel: Cancel = NO_CANCEL,
 ): Promise<string | null> {
   service.target_num_containers = target;
   if (service.state === 'Not running' || service.state === 'Stopped') {
+    cancel.stops(false);
     log(`Target set to ${target}; it applies when the service starts`);
     sim.world.emit(service.resource_uri);
     return null;
@@ -282,18 +346,32 @@ export async function scaleService(
   sim.world.setState(service, 'Scaling');
   const current = serviceContainers(sim, service);
   let error: string | null = null;
-  if (target > current.length) {
+  let completed = true;
+  if (target > current.length && service.sequential_deployment) {
+    log(`Scaling ${service.name} up from ${current.length} to ${target}, one container at a time`);
+    const addOne = async () => {
+      const placed = place(sim, namespace, service, 1, log);
+      error ??= placed.error;
+      if (placed.created[0]) await boot(sim, placed.created[0]);
+    };
+    completed = await inSequence(Array.from({ length: target - current.length }, () => addOne), cancel);
+    if (!completed) log(`Scale canceled at ${service.containers.length} container(s)`);
+  } else if (target > current.length) {
+    cancel.stops(false);
     log(`Scaling ${service.name} up from ${current.length} to ${target}`);
     const placed = place(sim, namespace, service, target - current.length, log);
     error = placed.error;
-    await bootAll(sim, placed.created, service.sequential_deployment, shouldStop);
+    await bootAll(sim, placed.created, false);
   } else if (target < current.length) {
+    cancel.stops(false);
     log(`Scaling ${service.name} down from ${current.length} to ${target}`);
     const byNumber = [...current].sort((a, b) => Number(b.name.split('-').pop()) - Number(a.name.split('-').pop()));
     await Promise.all(byNumber.slice(0, current.length - target).map((c) => terminate(sim, c)));
+  } else {
+    cancel.stops(false);
   }
   refreshService(sim, service, true);
-  return shouldStop() ? 'canceled' : error;
+  return completed ? error : 'canceled';
 }
 
 export async function terminateService(sim: Sim, service: Service, log: Log): Promise<string | null> {

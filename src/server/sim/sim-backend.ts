@@ -25,7 +25,7 @@ import {
 import { LogStore } from './logs.js';
 import { seededRng } from './random.js';
 import {
-  createService, redeployService, scaleService, startService, stopService, terminateService, updateService,
+  createService, redeployService, scaleService, startService, stopService, terminateService, updateService, type Cancel,
 } from './services.js';
 import { createStack, exportStack, redeployStack, startStack, stopStack, terminateStack, updateStack } from './stacks.js';
 import { World } from './world.js';
@@ -47,6 +47,12 @@ const CATALOGUE_KINDS: Partial<Record<KindName, 'providers' | 'regions' | 'azs' 
 
 /** Containers the services of one namespace may ask for, over all of them, through the API. */
 export const MAX_CONTAINERS_PER_NAMESPACE = 20_000;
+
+/** An action's cancel, as the simulation's operations hear of it and say whether they can still stop. */
+const cancelOf = (action: ActionHandle): Cancel => ({
+  requested: () => action.cancelRequested,
+  stops: (ahead) => action.setCancelable(ahead),
+});
 
 /** A container's step ended as asked (null), or something else happened to it first. */
 const interrupted = (ok: boolean) => (ok ? null : 'interrupted');
@@ -200,10 +206,8 @@ export class SimBackend implements Backend {
           (stack) => startStack(this.sim, namespace, stack, this.logger(action))),
         stop: (namespace, pk, _params, action) => this.run<Stack>('stack', namespace, pk, action,
           (stack) => stopStack(this.sim, stack, this.logger(action))),
-        redeploy: (namespace, pk, params, action) => this.run<Stack>('stack', namespace, pk, action, (stack) => {
-          action.setCancelable(true);
-          return redeployStack(this.sim, namespace, stack, this.logger(action), () => action.cancelRequested, params.reuseVolumes ?? true);
-        }),
+        redeploy: (namespace, pk, params, action) => this.run<Stack>('stack', namespace, pk, action,
+          (stack) => redeployStack(this.sim, namespace, stack, this.logger(action), cancelOf(action), params.reuseVolumes ?? true)),
       },
     },
     service: {
@@ -226,18 +230,15 @@ export class SimBackend implements Backend {
           (service) => startService(this.sim, namespace, service, this.logger(action))),
         stop: (namespace, pk, _params, action) => this.run<Service>('service', namespace, pk, action,
           (service) => stopService(this.sim, service, this.logger(action))),
-        redeploy: (namespace, pk, params, action) => this.run<Service>('service', namespace, pk, action, (service) => {
-          action.setCancelable(service.sequential_deployment);
-          return redeployService(this.sim, namespace, service, this.logger(action), () => action.cancelRequested, params.reuseVolumes ?? true);
-        }),
+        redeploy: (namespace, pk, params, action) => this.run<Service>('service', namespace, pk, action,
+          (service) => redeployService(this.sim, namespace, service, this.logger(action), cancelOf(action), params.reuseVolumes ?? true)),
         scale: (namespace, pk, params, action) => this.run<Service>('service', namespace, pk, action, (service) => {
           if (service.deployment_strategy === 'EVERY_NODE') {
             throw notAllowed('A service with the EVERY_NODE strategy runs one container per node and cannot be scaled by hand');
           }
-          action.setCancelable(true);
           const target = service.target_num_containers + (params.scaleBy ?? 0);
           this.checkContainerQuota(namespace, params.scaleBy ?? 0);
-          return scaleService(this.sim, namespace, service, target, this.logger(action), () => action.cancelRequested);
+          return scaleService(this.sim, namespace, service, target, this.logger(action), cancelOf(action));
         }),
       },
     },

@@ -10,7 +10,7 @@ import type { Sim } from './context.js';
 import { refreshStack } from './derive.js';
 import {
   createService, resolveService, redeployService, stackServices, startService, stopService, terminateService, updateService,
-  type Log, type ShouldStop,
+  cancelGroup, type Cancel, type Log,
 } from './services.js';
 import { uuid4 } from './random.js';
 
@@ -137,10 +137,14 @@ export function stopStack(sim: Sim, stack: Stack, log: Log): Promise<string | nu
     (s) => stopService(sim, s, log));
 }
 
-export function redeployStack(sim: Sim, namespace: string, stack: Stack, log: Log, shouldStop: ShouldStop, reuse = true) {
+/** Redeploys the services side by side; it can be canceled while one of them (a sequential one) still can. */
+export function redeployStack(sim: Sim, namespace: string, stack: Stack, log: Log, cancel: Cancel, reuse = true) {
   stack.deployed_datetime = toRfc2822(sim.clock.now());
-  return onServices(sim, stack, 'Redeploying', (s) => ['Running', 'Partly running', 'Stopped'].includes(s.state),
-    (s) => redeployService(sim, namespace, s, log, shouldStop, reuse));
+  const group = cancelGroup(cancel);
+  const done = onServices(sim, stack, 'Redeploying', (s) => ['Running', 'Partly running', 'Stopped'].includes(s.state),
+    (s) => redeployService(sim, namespace, s, log, group.part(), reuse));
+  group.seal();
+  return done;
 }
 
 export async function terminateStack(sim: Sim, stack: Stack, log: Log): Promise<string | null> {
