@@ -12,6 +12,7 @@ function health(snapshot: Snapshot, now: number): { text: string; level: 'ok' | 
     case 'connecting': return { text: '◌ connecting', level: 'warn' };
     case 'reconnecting': return { text: `◌ reconnecting in ${Math.max(0, Math.ceil((h.nextAttemptAt - now) / 1000))} s, attempt ${h.attempt}`, level: 'warn' };
     case 'auth_failed': return { text: '✘ auth failed', level: 'error' };
+    case 'namespace_refused': return { text: '✘ namespace refused', level: 'error' };
     case 'closed': return { text: '✘ closed', level: 'error' };
   }
 }

@@ -21,6 +21,10 @@ export interface Column {
   state?: boolean;
   /** When the terminal is too narrow for every column, those with the lowest number go first; unset: never. */
   drop?: number;
+  /** The most it grows to when there is room (the flex column first, then the others in order); unset: its width. */
+  max?: number;
+  /** Shown only when there is room for it (k9s's wide mode, without a key): wide terminals see more columns. */
+  wide?: boolean;
   value(object: any, ctx: ColumnContext): string;
   sortValue?(object: any, ctx: ColumnContext): string | number;
 }
@@ -68,9 +72,13 @@ function ports(c: Container): string {
   return c.container_ports.filter((p) => p.published).map((p) => `${p.outer_port}->${p.inner_port}/${p.protocol}`).join(' ');
 }
 
+function servicePorts(s: Service): string {
+  return (s.container_ports ?? []).map((p) => `${p.published && p.outer_port ? `${p.outer_port}->` : ''}${p.inner_port}/${p.protocol}`).join(' ');
+}
+
 export const COLUMNS: Record<ViewName, Column[]> = {
   nodecluster: [
-    { key: 'name', header: 'NAME', width: 14, flex: true, value: (c: NodeCluster) => sanitize(c.name) },
+    { key: 'name', header: 'NAME', width: 14, flex: true, max: 32, value: (c: NodeCluster) => sanitize(c.name) },
     STATE,
     { key: 'nodes', header: 'NODES', width: 6, value: (c: NodeCluster) => `${c.current_num_nodes}/${c.target_num_nodes}`, sortValue: (c: NodeCluster) => c.current_num_nodes },
     { key: 'region', header: 'REGION', width: 22, drop: 4, value: (c: NodeCluster) => c.region.split('/').filter(Boolean).slice(-2).join('/') },
@@ -78,7 +86,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     DEPLOYED, UUID,
   ],
   node: [
-    { key: 'name', header: 'NODE', width: 24, flex: true, value: (n: Node) => sanitize(n.nickname || n.external_fqdn) },
+    { key: 'name', header: 'NODE', width: 24, flex: true, max: 48, value: (n: Node) => sanitize(n.nickname || n.external_fqdn) },
     STATE,
     { key: 'cluster', header: 'CLUSTER', width: 12, value: (n: Node, ctx) => nameOf(ctx, 'nodecluster', n.node_cluster) },
     { key: 'containers', header: 'CTRS', width: 5, value: (n: Node) => String(n.current_num_containers), sortValue: (n: Node) => n.current_num_containers },
@@ -89,33 +97,41 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     UUID,
   ],
   stack: [
-    { key: 'name', header: 'NAME', width: 16, flex: true, value: (s: Stack) => sanitize(s.name) },
+    { key: 'name', header: 'NAME', width: 16, flex: true, max: 32, value: (s: Stack) => sanitize(s.name) },
     STATE,
     { key: 'services', header: 'SERVICES', width: 8, value: (s: Stack) => String(s.services.length), sortValue: (s: Stack) => s.services.length },
     DEPLOYED, UUID,
   ],
   service: [
-    { key: 'name', header: 'NAME', width: 16, value: (s: Service) => sanitize(s.name) },
+    { key: 'name', header: 'NAME', width: 16, max: 28, value: (s: Service) => sanitize(s.name) },
     STATE,
     { key: 'containers', header: 'CTRS', width: 7, value: (s: Service) => `${s.running_num_containers}/${s.target_num_containers}`, sortValue: (s: Service) => s.current_num_containers },
-    { key: 'image', header: 'IMAGE', width: 18, flex: true, value: (s: Service) => sanitize(s.image_name) },
+    { key: 'image', header: 'IMAGE', width: 18, flex: true, max: 40, value: (s: Service) => sanitize(s.image_name) },
     { key: 'stack', header: 'STACK', width: 12, drop: 4, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
     DEPLOYED, UUID,
+    { key: 'strategy', header: 'STRATEGY', width: 12, wide: true, value: (s: Service) => s.deployment_strategy ?? '' },
+    { key: 'restart', header: 'RESTART', width: 10, wide: true, value: (s: Service) => s.autorestart ?? '' },
+    { key: 'autoredeploy', header: 'AUTOREDEPLOY', width: 12, wide: true, value: (s: Service) => (s.autoredeploy ? 'yes' : 'no') },
+    { key: 'ports', header: 'PORTS', width: 18, wide: true, max: 40, value: (s: Service) => servicePorts(s) },
   ],
   container: [
-    { key: 'name', header: 'NAME', width: 18, value: (c: Container) => sanitize(c.name) },
+    { key: 'name', header: 'NAME', width: 18, max: 24, value: (c: Container) => sanitize(c.name) },
     STATE,
-    { key: 'image', header: 'IMAGE', width: 16, flex: true, value: (c: Container) => sanitize(c.image_name) },
+    { key: 'image', header: 'IMAGE', width: 16, flex: true, max: 40, value: (c: Container) => sanitize(c.image_name) },
     { key: 'node', header: 'NODE', width: 10, drop: 5, value: (c: Container, ctx) => nodeName(c.node, ctx) },
     { key: 'exit', header: 'EXIT', width: 4, drop: 6, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
-    { key: 'ports', header: 'PORTS', width: 14, drop: 2, value: (c: Container) => ports(c) },
+    { key: 'ports', header: 'PORTS', width: 14, drop: 2, max: 30, value: (c: Container) => ports(c) },
     { key: 'stack', header: 'STACK', width: 10, drop: 4, value: (c: Container, ctx) => nameOf(ctx, 'stack', ctx.snapshot.objects.service.get(c.service)?.stack) },
     DEPLOYED, UUID,
+    { key: 'ip', header: 'IP', width: 15, wide: true, value: (c: Container) => c.private_ip ?? '' },
+    { key: 'started', header: 'STARTED', width: 7, wide: true, value: (c: Container, ctx) => since(c.started_datetime, ctx), sortValue: (c: Container) => sinceSort(c.started_datetime) },
+    { key: 'restart', header: 'RESTART', width: 10, wide: true, value: (c: Container) => c.autorestart ?? '' },
+    { key: 'command', header: 'COMMAND', width: 20, wide: true, max: 40, value: (c: Container) => sanitize([c.entrypoint, c.run_command].filter(Boolean).join(' ')) },
   ],
   action: [
     { key: 'action', header: 'ACTION', width: 22, value: (a: Action) => sanitize(a.action) },
     { ...STATE, value: (a: Action) => stateText(a.state) },
-    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (a: Action, ctx) => sanitize(labelOfUri(ctx.snapshot, a.object)) },
+    { key: 'object', header: 'OBJECT', width: 20, flex: true, max: 40, value: (a: Action, ctx) => sanitize(labelOfUri(ctx.snapshot, a.object)) },
     { key: 'start', header: 'START', width: 6, drop: 4, value: (a: Action, ctx) => since(a.start_date, ctx), sortValue: (a: Action) => sinceSort(a.start_date) },
     { key: 'took', header: 'TOOK', width: 6, drop: 3, value: (a: Action) => took(a), sortValue: (a: Action) => tookMs(a) },
     { key: 'user', header: 'USER', width: 8, drop: 2, value: (a: Action) => sanitize(a.user) },
@@ -126,7 +142,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'type', header: 'TYPE', width: 11, value: (e: CloudEvent) => e.type },
     { key: 'action', header: 'ACTION', width: 7, value: (e: CloudEvent) => e.action },
     { ...STATE, value: (e: CloudEvent) => stateText(e.state) },
-    { key: 'object', header: 'OBJECT', width: 20, flex: true, value: (e: CloudEvent, ctx) => sanitize(labelOfUri(ctx.snapshot, e.resource_uri)) },
+    { key: 'object', header: 'OBJECT', width: 20, flex: true, max: 40, value: (e: CloudEvent, ctx) => sanitize(labelOfUri(ctx.snapshot, e.resource_uri)) },
   ],
 };
 
@@ -142,22 +158,37 @@ function took(a: Action): string {
 
 
 /**
- * Widths for the columns at a total width: minimums, and the rest to the flex column. When the minimums do not fit,
- * columns are dropped (width 0) in their `drop` order, as k9s does, rather than every line cut short; then the
- * flexible column narrows. Below that the lines are cut at the terminal's edge.
+ * Widths for the columns at a total width: minimums first. When they do not fit, columns are dropped (width 0) in
+ * their `drop` order, as k9s does, rather than every line cut short; then the flexible column narrows. When there is
+ * room, the flexible column grows to its `max`, then the others shown, then the wide-only columns come in, in order,
+ * and grow: a wide terminal shows more, rather than one column stretched over it.
  */
 export function layoutColumns(columns: Column[], total: number): number[] {
-  const shown = new Set(columns.map((_, i) => i));
-  const need = () => [...shown].reduce((sum, i) => sum + columns[i]!.width + 1, 0); // a space before each column
-  const droppable = columns.map((c, i) => [c.drop, i] as const).filter((d): d is readonly [number, number] => d[0] !== undefined)
+  const shown = new Set(columns.flatMap((c, i) => (c.wide ? [] : [i])));
+  const widths = columns.map((c) => c.width);
+  const used = () => [...shown].reduce((sum, i) => sum + widths[i]! + 1, 0); // a space before each column
+  const droppable = columns.map((c, i) => [c.drop, i] as const).filter((d): d is readonly [number, number] => d[0] !== undefined && !columns[d[1]]!.wide)
     .sort((a, b) => a[0] - b[0]);
   for (const [, i] of droppable) {
-    if (need() <= total) break;
+    if (used() <= total) break;
     shown.delete(i);
   }
-  // The flexible column takes what is left, or gives up some of its own down to a floor when even that is short.
-  const spare = Math.max(total - need(), -Math.max(0, (columns.find((c) => c.flex)?.width ?? 0) - FLEX_FLOOR));
-  return columns.map((c, i) => (shown.has(i) ? c.width + (c.flex ? spare : 0) : 0));
+  const flex = columns.findIndex((c) => c.flex);
+  if (used() > total) {
+    // The flexible column gives up some of its own, down to a floor; below that the lines are cut at the edge.
+    if (flex >= 0 && shown.has(flex)) widths[flex] = Math.max(Math.min(widths[flex]!, FLEX_FLOOR), widths[flex]! - (used() - total));
+    return columns.map((_, i) => (shown.has(i) ? widths[i]! : 0));
+  }
+  const grow = (i: number) => {
+    widths[i] = Math.min(columns[i]!.max ?? widths[i]!, widths[i]! + (total - used()));
+  };
+  if (flex >= 0 && shown.has(flex)) grow(flex);
+  for (const i of shown) if (i !== flex) grow(i);
+  columns.forEach((c, i) => {
+    if (c.wide && used() + c.width + 1 <= total) shown.add(i);
+  });
+  columns.forEach((c, i) => c.wide && shown.has(i) && grow(i));
+  return columns.map((_, i) => (shown.has(i) ? widths[i]! : 0));
 }
 
 const FLEX_FLOOR = 10;

@@ -107,3 +107,21 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('without colours', () =>
     expect(env).toEqual(flag);
   });
 });
+
+describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the width', () => {
+  it('at 80 columns the hint line keeps :, / and ? whatever else it cuts, in the table and in a log pane', async () => {
+    const term = await monitor(80, 24);
+    expect((await term.screen()).split('\n')[23]).toMatch(/: command · \/ filter · \? help$/);
+    await term.send('l'); // a log pane has the focus: its own keys, and the same three
+    await term.waitFor(/logs service/);
+    expect((await term.screen()).split('\n')[23]).toMatch(/: command · \/ filter · \? help$/);
+  });
+
+  it('at 200 columns shows more columns rather than one stretched over the width', async () => {
+    const term = await monitor(200, 50, ['--view', 'containers']);
+    const header = (await term.screen()).split('\n').find((l) => /^ NAME /.test(l))!;
+    expect(header).toMatch(/ IP +STARTED +RESTART/);
+    expect(header.indexOf('NODE') - header.indexOf('IMAGE')).toBeLessThanOrEqual(41); // IMAGE at most 40 wide
+    expect(header.indexOf('STACK') - header.indexOf('PORTS')).toBe(31); // PORTS 30 wide: room for several ports
+  });
+});

@@ -6,13 +6,27 @@ const views = Object.keys(COLUMNS) as (keyof typeof COLUMNS)[];
 const lineWidth = (widths: number[]) => 1 + widths.filter((w) => w > 0).reduce((sum, w) => sum + 1 + w, 0); // gutter, " col"
 
 describe('layoutColumns', () => {
-  it('shows every column when there is room, and gives the rest to the flexible one', () => {
+  it('at 120 columns the flexible column takes the room; wide-only columns wait for more', () => {
     const columns = COLUMNS.service;
-    const widths = layoutColumns(columns, 200);
-    expect(widths.every((w) => w > 0)).toBe(true);
-    expect(lineWidth(widths)).toBe(201);
+    const widths = layoutColumns(columns, 118);
     const flex = columns.findIndex((c) => c.flex);
     expect(widths[flex]).toBeGreaterThan(columns[flex]!.width);
+    columns.forEach((c, i) => expect(widths[i]! > 0, c.header).toBe(!c.wide));
+  });
+
+  it('at 200 columns shows more columns instead of stretching one: no column past its max, none cut', () => {
+    for (const view of ['container', 'service'] as const) {
+      const columns = COLUMNS[view];
+      const widths = layoutColumns(columns, 198);
+      expect(lineWidth(widths)).toBeLessThanOrEqual(199);
+      columns.forEach((c, i) => {
+        expect(widths[i], c.header).toBeLessThanOrEqual(c.max ?? c.width);
+        if (!c.wide) expect(widths[i], c.header).toBeGreaterThan(0);
+      });
+      expect(columns.filter((c, i) => c.wide && widths[i]! > 0).length, view).toBeGreaterThanOrEqual(3);
+    }
+    const ports = COLUMNS.container.findIndex((c) => c.key === 'ports');
+    expect(layoutColumns(COLUMNS.container, 198)[ports]).toBe(30); // room for a few published ports
   });
 
   for (const view of views) {
@@ -22,10 +36,10 @@ describe('layoutColumns', () => {
         const widths = layoutColumns(columns, total);
         expect(lineWidth(widths)).toBeLessThanOrEqual(total + 1);
         columns.forEach((c, i) => {
-          if (c.drop === undefined) expect(widths[i]).toBeGreaterThan(0);
+          if (c.drop === undefined && !c.wide) expect(widths[i]).toBeGreaterThan(0);
         });
         // What went, went in order: nothing shown has a lower drop number than something dropped.
-        const dropped = columns.filter((_, i) => widths[i] === 0).map((c) => c.drop!);
+        const dropped = columns.filter((c, i) => widths[i] === 0 && !c.wide).map((c) => c.drop!);
         const kept = columns.filter((c, i) => widths[i]! > 0 && c.drop !== undefined).map((c) => c.drop!);
         if (dropped.length && kept.length) expect(Math.min(...kept)).toBeGreaterThan(Math.max(...dropped));
       }
