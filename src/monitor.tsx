@@ -8,7 +8,7 @@ import { render, type Instance } from 'ink';
 import { DockerCloudClient, describeConfig, resolveConfig, type ConfigOptions } from './api/index.js';
 import { MonitorContext, type MonitorContextValue } from './hooks/context.js';
 import type { NavState } from './hooks/useNavigation.js';
-import { Keymap, type MonitorConfig, type ViewName } from './keys/index.js';
+import { configPath, Keymap, type MonitorConfig, type ViewName } from './keys/index.js';
 import { FleetStore } from './store/index.js';
 import { App } from './views/App.js';
 import { themeFor } from './theme.js';
@@ -183,6 +183,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
 
   const context = (): MonitorContextValue => ({
     client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
+    configPath: options.settings.path ?? configPath(),
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
     runExec, firstView: options.view, execCommand: options.execCommand, framesWritten: () => frames,
     spareRows: inkFixed() ? 0 : 1,

@@ -27,6 +27,8 @@ export interface MonitorContextValue {
   execCommand: string;
   /** What the API's backend cannot do (view → operation → why): those keys are not offered. */
   unsupported?: BackendInfo['unsupported'];
+  /** Where the configuration file is (or would be), for help to say. */
+  configPath?: string;
   /** Draws the whole screen again, nothing of what it shows trusted (ctrl-l). */
   repaint?: () => void;
   /** Rows left empty at the bottom of the terminal (1 where ink cannot draw a full-height frame in place). */

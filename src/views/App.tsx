@@ -11,7 +11,7 @@ import { useLogPanes } from '../hooks/useLogPanes.js';
 import { currentCrumb, initialNav, type NavState } from '../hooks/useNavigation.js';
 import { useOperations, useStatus } from '../hooks/useOperations.js';
 import { saveLogs } from '../hooks/saveLogs.js';
-import { findObject, useSnapshot } from '../hooks/useSnapshot.js';
+import { findObject, nameOf, useSnapshot } from '../hooks/useSnapshot.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { apiOperation, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
 import { Body } from './Body.js';
@@ -107,7 +107,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
 
   const overlayLinesOf = (state: UiState): string[] => {
     const overlay = state.overlay;
-    if (overlay?.kind === 'help') return helpLines(keymap.all(), readonly);
+    if (overlay?.kind === 'help') return helpLines(keymap.all(), readonly, monitor.configPath ?? '~/.config/dctop/config.json');
     const object = overlay?.uri ? findObject(snapshot, overlay.uri) : undefined;
     return object ? inspectLines(object, snapshot) : [];
   };
@@ -119,7 +119,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     rows: rowsOf,
     layout: layoutFor,
     widths: (state) => layoutColumns(COLUMNS[currentCrumb(state.nav).view], layoutFor(state).tableWidth - 2),
-    overlayLength: (state) => overlayLinesOf(state).length,
+    overlayLines: overlayLinesOf,
     paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutFor(state).paneWidth),
     framesWritten,
     unsupported: unsupportedHere,
@@ -180,8 +180,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const { tableWidth, tableHeight } = layout;
   const table = overlay ? (
     overlay.kind === 'help'
-      ? <Help lines={overlayLines} offset={overlay.offset} width={tableWidth} height={tableHeight} theme={theme} />
-      : <Inspect lines={overlayLines} title={inspected ? String(inspected['name'] ?? inspected['uuid'] ?? '') : 'gone'} offset={overlay.offset} width={tableWidth} height={tableHeight} theme={theme} />
+      ? <Help lines={overlayLines} offset={overlay.offset} search={overlay.search} width={tableWidth} height={tableHeight} theme={theme} />
+      : <Inspect lines={overlayLines} title={inspected ? nameOf(inspected) : 'gone'} offset={overlay.offset} search={overlay.search} width={tableWidth} height={tableHeight} theme={theme} />
   ) : (
     <Table rows={rows} columns={columns} widths={widths} height={layout.bodyRows} cursor={cursor} top={top.current}
       marks={marks} highlighted={highlighted} stale={snapshot.stale} ctx={ctx} theme={theme} />

@@ -1,36 +1,33 @@
-// Help, generated from the command registry: what every key does here.
-import { Text } from 'ink';
+// Help, generated from the command registry: what every key does here, and the id to remap it by.
 import type { Command } from '../keys/index.js';
-import { truncate } from './text.js';
+import { Overlay } from './Overlay.js';
 import type { Theme } from '../theme.js';
 
 const SCOPE_TITLE: Record<string, string> = { global: 'Everywhere', table: 'On a table', logs: 'In a log pane', inspect: 'Inspecting' };
 
-export function helpLines(commands: readonly Command[], readonly: boolean): string[] {
+export function helpLines(commands: readonly Command[], readonly: boolean, configPath: string): string[] {
   const lines: string[] = [];
   for (const scope of ['global', 'table', 'logs'] as const) {
     const mine = commands.filter((c) => c.scope === scope);
     if (!mine.length) continue;
-    lines.push(SCOPE_TITLE[scope]!);
+    lines.push(`${SCOPE_TITLE[scope]!}${lines.length ? '' : '   (key · command id · what it does)'}`);
     for (const c of mine) {
       const where = c.views ? `  (${c.views.join(', ')})` : '';
-      lines.push(`  ${c.keys.join(' ').padEnd(14)} ${c.description}${c.dangerous ? ' — asks first' : ''}${where}`);
+      lines.push(`  ${c.keys.join(' ').padEnd(12)} ${c.id.padEnd(17)} ${c.description}${c.dangerous ? ' — asks first' : ''}${where}`);
     }
     lines.push('');
   }
-  lines.push('  ctrl+c         Quit, from anywhere');
+  lines.push('  ctrl+c       (always)          Quit, from anywhere');
+  lines.push('', `Remap a key by its command id in ${configPath}, e.g. {"keys": {"op.stop": "X", "down": ["j", "ctrl+n"]}}`);
   if (readonly) lines.push('', 'Read-only mode: commands that change anything are not available.');
   return lines;
 }
 
-export function Help({ lines, offset, width, height, theme }: { lines: string[]; offset: number; width: number; height: number; theme: Theme }) {
-  const body = Math.max(1, height - 1);
-  const visible = lines.slice(offset, offset + body);
+export function Help({ lines, offset, search, width, height, theme }: {
+  lines: string[]; offset: number; search: string; width: number; height: number; theme: Theme;
+}) {
   return (
-    <>
-      <Text wrap="truncate" bold inverse color={theme.fg.accent}>{truncate(' help · j/k scroll · esc or ? closes', width).padEnd(width)}</Text>
-      {visible.map((line, i) => <Text key={i} wrap="truncate" bold={!line.startsWith(' ') && line !== ''}>{truncate(line, width)}</Text>)}
-      {Array.from({ length: Math.max(0, body - visible.length) }, (_, i) => <Text key={`p${i}`}> </Text>)}
-    </>
+    <Overlay title=" help · j/k scroll · / search · esc or ? closes" lines={lines} offset={offset} search={search} width={width} height={height} theme={theme}
+      emphasis={(line) => !line.startsWith(' ') && line !== ''} />
   );
 }

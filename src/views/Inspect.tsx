@@ -1,9 +1,9 @@
 // Inspect: the whole object, its related objects and its recent actions, scrollable.
-import { Text } from 'ink';
 import type { WireObject } from '../domain/index.js';
 import { actionsAbout, findObject, labelOfUri, relatedOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { stateText } from './columns.js';
-import { sanitize, truncate } from './text.js';
+import { Overlay } from './Overlay.js';
+import { sanitize } from './text.js';
 import type { Theme } from '../theme.js';
 
 export function inspectLines(object: WireObject, snapshot: Snapshot): string[] {
@@ -28,18 +28,11 @@ export function inspectLines(object: WireObject, snapshot: Snapshot): string[] {
   return lines;
 }
 
-export function Inspect({ lines, title, offset, width, height, theme }: {
-  lines: string[]; title: string; offset: number; width: number; height: number; theme: Theme;
+export function Inspect({ lines, title, offset, search, width, height, theme }: {
+  lines: string[]; title: string; offset: number; search: string; width: number; height: number; theme: Theme;
 }) {
-  const body = Math.max(1, height - 1);
-  const visible = lines.slice(offset, offset + body);
   return (
-    <>
-      <Text wrap="truncate" bold inverse color={theme.fg.accent}>{truncate(` inspect ${title} · ${offset + 1}-${offset + visible.length}/${lines.length} · esc closes`, width).padEnd(width)}</Text>
-      {visible.map((line, i) => (
-        <Text key={i} wrap="truncate" bold={line === 'Related' || line === 'Recent actions' || line === 'Object'}>{truncate(line, width)}</Text>
-      ))}
-      {Array.from({ length: Math.max(0, body - visible.length) }, (_, i) => <Text key={`p${i}`}> </Text>)}
-    </>
+    <Overlay title={` inspect ${title} · / search · esc closes`} lines={lines} offset={offset} search={search} width={width} height={height} theme={theme}
+      emphasis={(line) => line === 'Related' || line === 'Recent actions' || line === 'Object'} />
   );
 }

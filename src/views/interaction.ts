@@ -16,7 +16,8 @@ import { truncate } from './text.js';
 export type Prompt =
   | { kind: 'command'; text: string }
   | { kind: 'filter'; text: string }
-  | { kind: 'logsearch'; text: string; pane: number }
+  /** A search in a log pane (its id), or in help or the inspector (null): found as it is typed. */
+  | { kind: 'search'; text: string; pane: number | null }
   | { kind: 'scale'; text: string; request: Request }
   | {
     kind: 'confirm'; text: string; request: Request;
@@ -54,7 +55,14 @@ export interface PaneState {
   tail: number;
 }
 
-export interface Overlay { kind: 'help' | 'inspect'; uri?: string; offset: number }
+export interface Overlay {
+  kind: 'help' | 'inspect';
+  uri?: string;
+  /** The first line shown. */
+  offset: number;
+  /** What `/` looks for in it (highlighted; n and N go from match to match). */
+  search: string;
+}
 
 export interface UiState {
   nav: NavState;
@@ -95,8 +103,8 @@ export interface KeyEnv {
   layout(ui: UiState): Layout;
   /** Column widths of the current view's table at this layout (sorting skips dropped columns). */
   widths(ui: UiState): readonly number[];
-  /** How many lines the help or inspect overlay has. */
-  overlayLength(ui: UiState): number;
+  /** The lines of the help or inspect overlay. */
+  overlayLines(ui: UiState): readonly string[];
   /** The lines of a pane as displayed (wrapped at its width). */
   paneLines(pane: PaneState, ui: UiState): readonly { text: string }[];
   /** How many frames have been written to the terminal so far. */
@@ -234,6 +242,7 @@ const promptLayer: Layer = (step, press) => {
   const { name, input } = press;
   if (name === 'esc') {
     if (prompt.kind === 'confirm' || prompt.kind === 'scale') step.say(`${prompt.request.label} canceled`);
+    if (prompt.kind === 'search') search(step, prompt.pane, '');
     return step.set({ prompt: null });
   }
   if (name === 'enter') {
@@ -248,10 +257,12 @@ const promptLayer: Layer = (step, press) => {
   }
   let text = prompt.text;
   if (name === 'backspace') text = text.slice(0, -1);
+  else if (name === 'ctrl+u') text = '';
   else if (!press.ctrl && input && !/[\u0000-\u001f\u007f]/.test(input)) text += input;
   else return true;
   step.set({ prompt: { ...prompt, text } });
   if (prompt.kind === 'filter') step.nav({ type: 'filter', filter: text }); // filter as you type
+  if (prompt.kind === 'search') search(step, prompt.pane, text);
   return true;
 };
 
@@ -272,8 +283,8 @@ function submit(step: Step, prompt: Prompt): true {
   switch (prompt.kind) {
     case 'filter':
       return step.nav({ type: 'filter', filter: prompt.text });
-    case 'logsearch':
-      return step.updatePane(prompt.pane, { search: prompt.text });
+    case 'search':
+      return true; // found as it was typed
     case 'command':
       return runCommandLine(step, prompt.text);
     case 'scale': {
@@ -298,7 +309,7 @@ function submit(step: Step, prompt: Prompt): true {
 function runCommandLine(step: Step, text: string): true {
   const [word = '', ...rest] = text.trim().split(/\s+/);
   if (word === 'q' || word === 'quit') return step.emit({ type: 'exit' });
-  if (word === 'help') return step.set({ overlay: { kind: 'help', offset: 0 } });
+  if (word === 'help') return step.set({ overlay: { kind: 'help', offset: 0, search: '' } });
   if (word === 'ns') return rest[0] ? step.emit({ type: 'namespace', namespace: rest[0] }) : step.say('usage: :ns <namespace>', 'error');
   const view = viewByAlias(word);
   if (view) return step.nav({ type: 'view', view, filter: rest.join(' ') });
@@ -318,17 +329,55 @@ const dialogLayer: Layer = (step, press) => {
   const overlay = step.ui.overlay;
   if (!overlay) return false;
   const id = step.command(press.name)?.id;
-  const page = Math.max(1, step.env.layout(step.ui).tableHeight - 2);
+  const page = overlayBody(step.env, step.ui);
+  if (press.name === 'esc' && overlay.search) return step.set({ overlay: { ...overlay, search: '' } });
   if (press.name === 'esc' || id === 'help' || (overlay.kind === 'inspect' && id === 'inspect') || id === 'quit') {
     return step.set({ overlay: null });
   }
+  if (id === 'filter') return step.set({ prompt: { kind: 'search', text: '', pane: null } });
+  const keys = step.env.keymap;
+  if (keys.keysFor('logs.next').includes(press.name)) return findInOverlay(step, overlay, overlay.search, 1);
+  if (keys.keysFor('logs.prev').includes(press.name)) return findInOverlay(step, overlay, overlay.search, -1);
   const delta = id ? SCROLL[id]?.(page) : undefined;
-  if (delta !== undefined) {
-    const length = step.env.overlayLength(step.ui);
-    step.set({ overlay: { ...overlay, offset: Math.max(0, Math.min(length - 1, overlay.offset + delta)) } });
-  }
+  if (delta !== undefined) step.set({ overlay: { ...overlay, offset: clampOverlay(step.env, step.ui, overlay.offset + delta) } });
   return true; // a dialog takes every key
 };
+
+/** Lines of help or the inspector that fit under its title. */
+function overlayBody(env: KeyEnv, ui: UiState): number {
+  return Math.max(1, env.layout(ui).tableHeight - 1);
+}
+
+/** Scrolling stops with the last line at the bottom: never an empty page. */
+function clampOverlay(env: KeyEnv, ui: UiState, offset: number): number {
+  return Math.max(0, Math.min(offset, env.overlayLines(ui).length - overlayBody(env, ui)));
+}
+
+/** Search text typed into a pane (an id) or the overlay (null): what it shows jumps to the nearest match. */
+function search(step: Step, pane: number | null, text: string): void {
+  if (pane === null) {
+    const overlay = step.ui.overlay;
+    if (overlay) findInOverlay(step, { ...overlay, search: text }, text, 0);
+    return;
+  }
+  const state = step.ui.panes.find((p) => p.id === pane);
+  if (!state) return;
+  step.updatePane(pane, { search: text });
+  if (text) searchPane(step, { ...state, search: text, offset: Math.max(0, state.offset - 1) }, -1, true);
+}
+
+/** The next (1), previous (-1) or first from here (0) line of the overlay that matches, scrolled to the top. */
+function findInOverlay(step: Step, overlay: Overlay, text: string, direction: 1 | -1 | 0): true {
+  const match = matcher(text);
+  if (!match) return step.set({ overlay: { ...overlay, search: text } });
+  const lines = step.env.overlayLines(step.ui);
+  const from = overlay.offset + (direction === 0 ? 0 : direction);
+  for (let i = from; i >= 0 && i < lines.length; i += direction || 1) {
+    if (match(lines[i]!)) return step.set({ overlay: { ...overlay, search: text, offset: clampOverlay(step.env, step.ui, i) } });
+  }
+  step.set({ overlay: { ...overlay, search: text } });
+  return step.say(`no ${direction < 0 ? 'earlier' : 'more'} matches of /${text}/`);
+}
 
 /** Lines a movement command scrolls by, given a page's height (positive: down the list). */
 const SCROLL: Record<string, (page: number) => number> = {
@@ -348,16 +397,16 @@ const paneLayer: Layer = (step, press) => {
   const delta = SCROLL[id]?.(page);
   if (delta !== undefined) {
     if (id === 'bottom') return step.updatePane(pane.id, { offset: 0, follow: true });
-    // A pane's offset counts up from its last line: scrolling down the list is scrolling towards it.
-    const lines = step.env.paneLines(pane, step.ui).length;
-    const offset = Math.max(0, Math.min(lines - 1, pane.offset - delta));
+    // A pane's offset counts up from its last line: scrolling down the list is scrolling towards it. It stops with
+    // the first line at the top: never an empty page.
+    const offset = clampPane(step, pane, pane.offset - delta);
     return step.updatePane(pane.id, { offset, follow: offset === 0 });
   }
   switch (id) {
     case 'logs.follow': return step.updatePane(pane.id, { offset: 0, follow: true });
     case 'logs.wrap': return step.updatePane(pane.id, { wrap: !pane.wrap });
     case 'logs.timestamps': return step.updatePane(pane.id, { timestamps: !pane.timestamps });
-    case 'filter': return step.set({ prompt: { kind: 'logsearch', text: '', pane: pane.id } });
+    case 'filter': return step.set({ prompt: { kind: 'search', text: '', pane: pane.id } });
     case 'logs.next': return searchPane(step, pane, 1);
     case 'logs.prev': return searchPane(step, pane, -1);
     case 'logs.clear':
@@ -382,15 +431,25 @@ function closePane(step: Step, pane: PaneState): true {
   return step.emit({ type: 'logs.close', id: pane.id });
 }
 
-function searchPane(step: Step, pane: PaneState, direction: 1 | -1): true {
+/** Lines of a pane that fit under its title. */
+function paneBody(step: Step, pane: PaneState): number {
+  return Math.max(1, paneHeightOf(step.env.layout(step.ui), step.ui, pane) - 1);
+}
+
+function clampPane(step: Step, pane: PaneState, offset: number): number {
+  return Math.max(0, Math.min(offset, step.env.paneLines(pane, step.ui).length - paneBody(step, pane)));
+}
+
+/** The next match above (-1) or below (1) the pane's last line shown, brought to the bottom of the pane. */
+function searchPane(step: Step, pane: PaneState, direction: 1 | -1, quiet = false): true {
   const match = matcher(pane.search);
   if (!match) return true;
   const lines = step.env.paneLines(pane, step.ui);
   const current = lines.length - 1 - pane.offset;
   for (let i = current + direction; i >= 0 && i < lines.length; i += direction) {
-    if (match(lines[i]!.text)) return step.updatePane(pane.id, { offset: lines.length - 1 - i, follow: false });
+    if (match(lines[i]!.text)) return step.updatePane(pane.id, { offset: clampPane(step, pane, lines.length - 1 - i), follow: false });
   }
-  return step.say(`no more matches of /${pane.search}/`);
+  return quiet ? true : step.say(`no more matches of /${pane.search}/`);
 }
 
 // ── the table ───────────────────────────────────────────────────────────────────────────────────────
@@ -418,7 +477,7 @@ const tableLayer: Layer = (step, press) => {
     }
     case 'inspect':
       if (!selected) return step.say('inspect: nothing selected', 'error');
-      return step.set({ overlay: { kind: 'inspect', uri: selected.uri, offset: 0 } });
+      return step.set({ overlay: { kind: 'inspect', uri: selected.uri, offset: 0, search: '' } });
     case 'logs': {
       if (!selected) return step.say('logs: nothing selected', 'error');
       const pane: PaneState = {
@@ -529,7 +588,7 @@ const globalLayer: Layer = (step, press) => {
   switch (id) {
     case 'quit': return step.emit({ type: 'exit' });
     case 'redraw': return step.emit({ type: 'repaint' });
-    case 'help': return step.set({ overlay: { kind: 'help', offset: 0 } });
+    case 'help': return step.set({ overlay: { kind: 'help', offset: 0, search: '' } });
     case 'command': return step.set({ prompt: { kind: 'command', text: '' } });
     case 'filter': return step.set({ prompt: { kind: 'filter', text: '' } }); // a new filter: what is typed replaces the old one
     case 'back': return step.nav({ type: 'back' });

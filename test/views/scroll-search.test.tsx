@@ -1,0 +1,140 @@
+// Scrolling that stops at the last page (help, the inspector, log panes), searching help and the inspector with /,
+// help naming command ids, and prompt editing (ctrl-u), in ink-testing-library on a live fleet (24 rows).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fleetPerFile, renderApp, type LiveFleet } from '../helpers/monitor.js';
+import { eventually } from '../helpers/server.js';
+
+const fleetOf = fleetPerFile();
+let fleet: LiveFleet;
+beforeAll(() => {
+  fleet = fleetOf();
+});
+const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
+
+function app() {
+  const r = renderApp(fleet);
+  return { ...r, frame: () => r.lastFrame() ?? '' };
+}
+
+/** "help · … · 12-31/60": the range of lines an overlay shows, and how many it has. */
+function range(frame: string): { from: number; to: number; of: number } {
+  const m = /(\d+)-(\d+)\/(\d+)/.exec(frame.split('\n').find((l) => /^ (help|inspect)/.test(l)) ?? '');
+  if (!m) throw new Error(`no overlay title in:\n${frame}`);
+  return { from: Number(m[1]), to: Number(m[2]), of: Number(m[3]) };
+}
+
+describe('scrolling stops at the last page', () => {
+  it('G in help shows a full last page, not one line; g comes back to the top', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('?');
+    await eventually(() => expect(r.frame()).toMatch(/^ help/m));
+    const first = range(r.frame());
+    expect(first.from).toBe(1);
+    r.stdin.write('G');
+    await tick();
+    const last = range(r.frame());
+    expect(last.to).toBe(last.of);
+    expect(last.to - last.from + 1).toBe(first.to - first.from + 1); // as many lines as the first page
+    r.stdin.write('g');
+    await tick();
+    expect(range(r.frame()).from).toBe(1);
+  });
+
+  it('G in the inspector, and j at the end, stay on the last page', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('i');
+    await eventually(() => expect(r.frame()).toMatch(/^ inspect/m));
+    const page = range(r.frame()).to;
+    r.stdin.write('G');
+    await tick();
+    r.stdin.write('jjj');
+    await tick();
+    const last = range(r.frame());
+    expect(last.to).toBe(last.of);
+    expect(last.to - last.from + 1).toBe(page);
+  });
+
+  it('g in a log pane shows its first lines on a full page', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('l');
+    await eventually(() => expect(r.frame()).toMatch(/logs service \S+ \((\d{2,})\)/), 5000);
+    r.stdin.write('g');
+    await tick(150);
+    const lines = r.frame().split('\n');
+    const title = lines.findIndex((l) => /▌logs service/.test(l));
+    expect(lines[title]).toMatch(/paused \d+↑/);
+    const body = lines.slice(title + 1, -2); // to the status line
+    expect(body.length).toBeGreaterThan(3);
+    expect(body.filter((l) => l.trim() === '')).toHaveLength(0); // no empty rows under the log lines
+  });
+});
+
+describe('help', () => {
+  it('names the command id of every key, for remapping, and where the file is', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('?');
+    await eventually(() => expect(r.frame()).toMatch(/^ help/m));
+    expect(r.frame()).toMatch(/q +quit +Quit/);
+  });
+
+  it('/ searches it as it is typed, highlights, and n goes to the next match', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('?');
+    await eventually(() => expect(r.frame()).toMatch(/^ help/m));
+    r.stdin.write('/');
+    await tick();
+    r.stdin.write('op.terminate');
+    await tick();
+    expect(r.frame()).toMatch(/\/op\.terminate\//);
+    const at = range(r.frame()).from;
+    expect(at).toBeGreaterThan(1);
+    expect(r.frame().split('\n').find((l) => /^ help/.test(l) === false && /op\.terminate/.test(l))).toBeTruthy();
+    r.stdin.write('\r');
+    await tick();
+    r.stdin.write('/');
+    await tick();
+    r.stdin.write('Stop');
+    await tick();
+    const stop = range(r.frame()).from;
+    r.stdin.write('\r');
+    await tick();
+    r.stdin.write('n');
+    await tick();
+    expect(range(r.frame()).from).toBeGreaterThanOrEqual(stop);
+  });
+
+  it('/ searches the inspector too', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('i');
+    await eventually(() => expect(r.frame()).toMatch(/^ inspect/m));
+    r.stdin.write('/');
+    await tick();
+    r.stdin.write('"deployment_strategy"');
+    await tick();
+    expect(range(r.frame()).from).toBeGreaterThan(1);
+    expect(r.frame()).toMatch(/"deployment_strategy": "/);
+  });
+});
+
+describe('prompts', () => {
+  it('ctrl-u clears what was typed', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write(':');
+    await tick();
+    r.stdin.write('nonsense');
+    await tick();
+    r.stdin.write('\u0015');
+    await tick();
+    r.stdin.write('ctr');
+    await tick();
+    r.stdin.write('\r');
+    await eventually(() => expect(r.frame()).toMatch(/containers \(\d+\)/));
+  });
+});
