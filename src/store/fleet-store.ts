@@ -4,10 +4,12 @@
 // Subscribers receive immutable snapshots at most maxFps times a second, never one per event.
 import { ActionTracker } from '../api/actions.js';
 import type { DockerCloudClient } from '../api/client.js';
+import { DockerCloudError } from '../api/errors.js';
 import type { EventStream, StreamHealth } from '../api/events.js';
 import { parsePath, parseWireDate, type CloudEvent, type KindName, type WireObject, type WireOf } from '../domain/index.js';
 import { FetchQueue } from './fetch-queue.js';
 import { LayeredMap } from './layered-map.js';
+import { describeProblem } from './problem.js';
 import { ChildIndex, STORE_KINDS, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';
 
 export interface StoreOptions {
@@ -84,6 +86,8 @@ export class FleetStore {
   private buffered: CloudEvent[] = [];
   private staleSince: number | null = Date.now();
   private error: string | null = null;
+  /** The last problem the health gave: kept while an attempt is under way (connecting), so that it does not blink. */
+  private healthProblem: string | null = null;
   private readonly rate: number[] = new Array(60).fill(0);
   private rateSecond = Math.floor(Date.now() / 1000);
   private readonly timers: NodeJS.Timeout[] = [];
@@ -124,22 +128,38 @@ export class FleetStore {
     }
   }
 
-  /** Connects and lists everything; resolves with the first complete snapshot (rejects if that listing fails). */
+  /**
+   * Connects and lists everything; resolves with the first complete snapshot. Rejects (with the problem, readable)
+   * if the credentials or the namespace are refused, or the first listing fails: the stream goes on trying (slowly
+   * after an authentication failure), and a later success still fills the store.
+   */
   async start(): Promise<Snapshot> {
     this.events.start();
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         const health = this.events.health;
         if (this.complete) resolve();
-        else if (health.state === 'auth_failed' || (this.error && !this.syncing)) {
+        else if (health.state === 'auth_failed' || health.state === 'namespace_refused' || (this.error && !this.syncing)) {
           this.emitNow(); // subscribers see why
-          reject(new Error(health.state === 'auth_failed' ? health.error : this.error!));
+          reject(new Error(this.snapshot.problem ?? this.error ?? 'the API refused the connection'));
         } else setTimeout(check, 10);
       };
       check();
     });
     this.emitNow();
     return this.snapshot;
+  }
+
+  /**
+   * Tries again now, whatever the wait: the event stream reconnects at once with its backoff reset (from
+   * reconnecting, auth failed or namespace refused), and the fleet is listed again once it is open. While live,
+   * only the listing.
+   */
+  reconnect(): void {
+    if (this.closed) return;
+    if (this.events.health.state === 'live') void this.resync();
+    else if (this.events.health.state === 'closed') this.events.start();
+    else this.events.reconnect();
   }
 
   getSnapshot = (): Snapshot => this.snapshot;
@@ -192,6 +212,8 @@ export class FleetStore {
     } catch (error) {
       this.error = `could not list the fleet: ${(error as Error).message}`;
       this.syncing = false;
+      // 401, or the namespace refused: the health says so (and the stream decides when to try again).
+      if (error instanceof DockerCloudError && !this.closed) this.events.refused(error);
       // The socket is up but the lists failed: try again shortly (the REST client already retried GETs).
       if (!this.closed && this.events.health.state === 'live') setTimeout(() => void this.resync(), 2000).unref();
     }
@@ -266,7 +288,10 @@ export class FleetStore {
       if ((error as { kind?: string }).kind === 'not_found') {
         this.remove(kind, uri);
         this.trusted(uri);
-      } else this.doubt(uri, `could not fetch ${uri}: ${(error as Error).message}`);
+      } else {
+        if (error instanceof DockerCloudError && error.kind === 'auth' && !this.closed) this.events.refused(error);
+        this.doubt(uri, `could not fetch ${uri}: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -312,6 +337,7 @@ export class FleetStore {
     try {
       listed = await this.client.listAll('container', { service }) as unknown as AnyObject[];
     } catch (error) {
+      if (error instanceof DockerCloudError && error.kind === 'auth' && !this.closed) this.events.refused(error);
       for (const uri of uris) this.doubt(uri, `could not list the containers of ${service}: ${(error as Error).message}`);
       return;
     }
@@ -460,6 +486,9 @@ export class FleetStore {
     const changed = this.changed;
     this.changed = new Set();
     const health = this.events.health;
+    if (health.state === 'live' || health.state === 'closed') this.healthProblem = null;
+    else if (health.state !== 'connecting') this.healthProblem = describeProblem(health, this.client.config, null);
+    const problem = this.healthProblem ?? (health.state === 'closed' ? null : describeProblem(health, this.client.config, this.error));
     const recentChanged = this.recentChanged;
     this.recentChanged = false;
     const previousTerminated = (previous?.terminatedAt as LayeredMap<string, number> | undefined) ?? LayeredMap.empty<string, number>();
@@ -489,6 +518,7 @@ export class FleetStore {
       recentEvents: recentChanged || !previous ? Object.freeze([...this.recent]) : previous.recentEvents,
       eventRate: [...this.rate],
       error: this.error,
+      problem,
     });
   }
 }

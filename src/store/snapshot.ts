@@ -39,6 +39,13 @@ export interface Snapshot {
   readonly eventRate: readonly number[];
   /** The last failure to list or fetch, readable. */
   readonly error: string | null;
+  /**
+   * What is wrong, in one line a person can act on, or null when all is well: "the API is unreachable at
+   * http://127.0.0.1:8080: connection refused", "the API refused the credentials of user alice (from
+   * DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY): check them", "namespace acme does not exist or you may not see it",
+   * or a failure to list or fetch. The cause only: when the next attempt comes is in `health`.
+   */
+  readonly problem: string | null;
 }
 
 /**

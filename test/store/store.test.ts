@@ -268,9 +268,9 @@ describe('the store', () => {
     expect(store.stats.snapshots).toBe(before);
   });
 
-  it('reports an authentication failure instead of retrying forever', async () => {
+  it('reports an authentication failure (start() rejects with it), and keeps trying, slowly', async () => {
     const { store } = await setup({}, {}, 'mallory');
-    await expect(store.start()).rejects.toThrow(/Authentication/);
-    expect(store.getSnapshot().health.state).toBe('auth_failed');
+    await expect(store.start()).rejects.toThrow(/refused the credentials of user mallory/);
+    expect(store.getSnapshot().health).toMatchObject({ state: 'auth_failed', attempt: 1, delayMs: 60_000 });
   });
 });
