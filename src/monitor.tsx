@@ -130,6 +130,8 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   process.on('unhandledRejection', fatal);
 
   let client = new DockerCloudClient(config);
+  /** For Tab after :ns: the API lists no namespaces, so those this session knows of. */
+  const namespacesSeen = new Set([config.user, config.namespace, process.env['DOCKERCLOUD_NAMESPACE']].filter((n): n is string => !!n));
   // What the backend cannot do (dctop serve says; other APIs do not, and then everything is offered).
   const backend = await Promise.race([client.backend().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 2000).unref())]);
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
@@ -184,6 +186,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const context = (): MonitorContextValue => ({
     client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
     configPath: options.settings.path ?? configPath(),
+    namespaces: [...namespacesSeen],
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
     runExec, firstView: options.view, execCommand: options.execCommand, framesWritten: () => frames,
     spareRows: inkFixed() ? 0 : 1,
@@ -193,6 +196,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   });
 
   const switchNamespace = (namespace: string) => {
+    namespacesSeen.add(namespace);
     const [previousStore, previousClient] = [store, client];
     client = new DockerCloudClient({ ...config, namespace });
     store = new FleetStore(client, storeOptions);

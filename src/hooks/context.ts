@@ -27,6 +27,8 @@ export interface MonitorContextValue {
   execCommand: string;
   /** What the API's backend cannot do (view → operation → why): those keys are not offered. */
   unsupported?: BackendInfo['unsupported'];
+  /** The namespaces known to this session (the user's, the configured one, those switched to), for Tab. */
+  namespaces?: readonly string[];
   /** Where the configuration file is (or would be), for help to say. */
   configPath?: string;
   /** Draws the whole screen again, nothing of what it shows trusted (ctrl-l). */

@@ -4,7 +4,7 @@
 // effects the reducer asks for.
 import { Box, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Operation } from '../domain/index.js';
+import type { Operation, WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';
 import { useHighlights, useTicks } from '../hooks/useHighlights.js';
 import { useLogPanes } from '../hooks/useLogPanes.js';
@@ -84,6 +84,16 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     };
   }, [snapshot]);
 
+  // The names of a view's objects, for Tab: looked up only when asked, once per snapshot.
+  const namesOf = useMemo(() => {
+    const cache = new Map<ViewName, string[]>();
+    return (v: ViewName): string[] => {
+      let names = cache.get(v);
+      if (!names) cache.set(v, (names = v === 'events' ? [] : [...(snapshot.objects[v] as ReadonlyMap<string, WireObject>).values()].map(nameOf)));
+      return names;
+    };
+  }, [snapshot]);
+
   const view = currentCrumb(ui.nav).view;
   const columns = COLUMNS[view];
   const rows = rowsOf(ui.nav);
@@ -121,6 +131,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     widths: (state) => layoutColumns(COLUMNS[currentCrumb(state.nav).view], layoutFor(state).tableWidth - 2),
     overlayLines: overlayLinesOf,
     paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutFor(state).paneWidth),
+    names: namesOf,
+    namespaces: () => monitor.namespaces ?? [monitor.namespace],
     framesWritten,
     unsupported: unsupportedHere,
   };

@@ -14,8 +14,8 @@ import { matcher } from './rows.js';
 import { truncate } from './text.js';
 
 export type Prompt =
-  | { kind: 'command'; text: string }
-  | { kind: 'filter'; text: string }
+  | { kind: 'command'; text: string; completion?: Completion }
+  | { kind: 'filter'; text: string; completion?: Completion }
   /** A search in a log pane (its id), or in help or the inspector (null): found as it is typed. */
   | { kind: 'search'; text: string; pane: number | null }
   | { kind: 'scale'; text: string; request: Request }
@@ -28,6 +28,9 @@ export type Prompt =
     /** Frames written when it was asked: it has been on screen once a later one went out (see seen()). */
     askedAt: number;
   };
+
+/** Tab pressed again cycles through the candidates the first Tab found for the word. */
+export interface Completion { before: string; candidates: readonly string[]; index: number }
 
 /** An operation about to be asked of the server: on these objects, seen in this view. */
 export interface Request {
@@ -107,6 +110,9 @@ export interface KeyEnv {
   overlayLines(ui: UiState): readonly string[];
   /** The lines of a pane as displayed (wrapped at its width). */
   paneLines(pane: PaneState, ui: UiState): readonly { text: string }[];
+  /** The names of a view's objects (for Tab), and the namespaces known (the user's, the configured, those visited). */
+  names(view: ViewName): readonly string[];
+  namespaces(): readonly string[];
   /** How many frames have been written to the terminal so far. */
   framesWritten(): number;
   /** Why the API's backend cannot do an operation on a view's objects; undefined when it can. */
@@ -249,18 +255,15 @@ const promptLayer: Layer = (step, press) => {
     step.set({ prompt: null });
     return submit(step, prompt);
   }
-  if (name === 'tab' && prompt.kind === 'command') {
-    const candidates = COMMAND_WORDS.filter((w) => w.startsWith(prompt.text));
-    if (candidates.length === 1) return step.set({ prompt: { ...prompt, text: `${candidates[0]} ` } });
-    if (candidates.length > 1) return step.say(candidates.join(' '));
-    return true;
+  if ((name === 'tab' || name === 'shift+tab') && (prompt.kind === 'command' || prompt.kind === 'filter')) {
+    return complete(step, prompt, name === 'tab' ? 1 : -1);
   }
   let text = prompt.text;
   if (name === 'backspace') text = text.slice(0, -1);
   else if (name === 'ctrl+u') text = '';
   else if (!press.ctrl && input && !/[\u0000-\u001f\u007f]/.test(input)) text += input;
   else return true;
-  step.set({ prompt: { ...prompt, text } });
+  step.set({ prompt: { ...prompt, text, completion: undefined } as Prompt });
   if (prompt.kind === 'filter') step.nav({ type: 'filter', filter: text }); // filter as you type
   if (prompt.kind === 'search') search(step, prompt.pane, text);
   return true;
@@ -277,6 +280,50 @@ function answerQuestion(step: Step, prompt: Extract<Prompt, { kind: 'confirm' }>
   if (!press.ctrl && (press.input === 'y' || press.input === 'Y')) return go(step, request, prompt.target);
   const why = press.name === 'esc' || press.input === 'n' || press.input === 'N' ? '' : ` ('${press.name}' is not y)`;
   return step.say(`${request.label} canceled${why}`);
+}
+
+/**
+ * Tab on the command line or in a filter: the word being typed is completed as far as its candidates agree (the
+ * common prefix); when they agree no further, Tab goes through them one by one (shift+Tab back), and the status line
+ * lists them. Candidates: commands and view names, then a view's object names (:ctr <name>, a filter) or namespaces
+ * (:ns <name>).
+ */
+function complete(step: Step, prompt: Extract<Prompt, { kind: 'command' | 'filter' }>, direction: 1 | -1): true {
+  const cycling = prompt.completion;
+  if (cycling) {
+    const n = cycling.candidates.length;
+    const index = (cycling.index + direction + n) % n;
+    return step.set({ prompt: { ...prompt, text: cycling.before + cycling.candidates[index]!, completion: { ...cycling, index } } });
+  }
+  const at = prompt.text.lastIndexOf(' ') + 1;
+  const before = prompt.text.slice(0, at);
+  const word = prompt.text.slice(at);
+  const words = prompt.kind === 'filter' ? [] : before.trim().split(/\s+/).filter(Boolean);
+  let pool: readonly string[];
+  if (prompt.kind === 'filter') pool = step.env.names(step.view);
+  else if (words.length === 0) pool = COMMAND_WORDS;
+  else if (words[0] === 'ns' && words.length === 1) pool = step.env.namespaces();
+  else {
+    const view = words.length === 1 ? viewByAlias(words[0]!) : undefined;
+    pool = view ? step.env.names(view) : [];
+  }
+  const candidates = [...new Set(pool.filter((c) => c.toLowerCase().startsWith(word.toLowerCase())))].sort();
+  if (!candidates.length) return step.say(`no completion for '${word}'`);
+  if (candidates.length === 1) {
+    const end = prompt.kind === 'command' ? ' ' : '';
+    return step.set({ prompt: { ...prompt, text: `${before}${candidates[0]}${end}` } });
+  }
+  const common = commonPrefix(candidates);
+  step.say(`${candidates.length} candidates: ${listed(candidates)}`);
+  if (common.length > word.length) return step.set({ prompt: { ...prompt, text: before + common } });
+  const index = direction > 0 ? 0 : candidates.length - 1;
+  return step.set({ prompt: { ...prompt, text: before + candidates[index]!, completion: { before, candidates, index } } });
+}
+
+function commonPrefix(words: readonly string[]): string {
+  let prefix = words[0] ?? '';
+  for (const w of words) while (!w.toLowerCase().startsWith(prefix.toLowerCase())) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 function submit(step: Step, prompt: Prompt): true {

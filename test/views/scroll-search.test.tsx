@@ -138,3 +138,39 @@ describe('prompts', () => {
     await eventually(() => expect(r.frame()).toMatch(/containers \(\d+\)/));
   });
 });
+
+describe('Tab completes', () => {
+  const bottom = (frame: string) => frame.split('\n').at(-1) ?? '';
+  async function typing(r: ReturnType<typeof app>, ...keys: string[]) {
+    for (const k of keys) {
+      r.stdin.write(k);
+      await tick();
+    }
+    return bottom(r.frame());
+  }
+
+  it('a command as far as the candidates agree, then cycles through them', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    expect(await typing(r, ':', 'se', '\t')).toBe(':service█');
+    expect(r.frame()).toMatch(/2 candidates: service, services/);
+    expect(await typing(r, '\t')).toBe(':service█');
+    expect(await typing(r, '\t')).toBe(':services█');
+    expect(await typing(r, '\t')).toBe(':service█'); // round again
+    await typing(r, 's', '\r');
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+  });
+
+  it("object names after a view's name, namespaces after ns, and names in a filter", async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    expect(await typing(r, ':', 'ctr we', '\t')).toMatch(/^:ctr web-\d?█$/);
+    await typing(r, '\u0015');
+    expect(await typing(r, 'ns al', '\t')).toBe(':ns alice █');
+    await typing(r, '\u001b');
+    await tick(60);
+    expect(await typing(r, '/', 'wor', '\t')).toMatch(/^\/wor\w+█$/);
+    const first = bottom(r.frame());
+    expect(await typing(r, '\t')).not.toBe(first); // worker, wordpress: the next one
+  });
+});
