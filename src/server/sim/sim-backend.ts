@@ -12,7 +12,7 @@ import { conflict, invalid, missing, notAllowed } from '../backend-errors.js';
 import type { RepositoryCreate } from '../backend-inputs.js';
 import { buildCatalogue, registriesFor } from './catalogue.js';
 import { startChurn } from './churn.js';
-import { SimClock } from './clock.js';
+import { SimClock, type TimeSource } from './clock.js';
 import { boot, redeployInPlace, stop, terminate as terminateContainer } from './containers.js';
 import { DURATIONS, type Durations, type Sim } from './context.js';
 import { refreshEveryNodeTargets, serviceContainers } from './derive.js';
@@ -36,6 +36,8 @@ export interface SimOptions {
   speed?: number;
   durations?: Partial<Durations>;
   apiBase?: string;
+  /** Where time comes from: real timers, or a ManualTime a test advances (an hour of churn in seconds). */
+  time?: TimeSource;
 }
 
 /** How often nodes whose agent last reported a minute ago report again. */
@@ -65,7 +67,7 @@ export class SimBackend implements Backend {
   private readonly credentials = new Map<string, { username: string; password: string }>();
 
   constructor(options: SimOptions = {}) {
-    const clock = new SimClock(options.speed ?? 1);
+    const clock = new SimClock(options.speed ?? 1, options.time);
     const catalogue = buildCatalogue();
     this.sim = {
       world: new World(),
