@@ -152,20 +152,36 @@ export async function stop(sim: Sim, c: Container): Promise<boolean> {
   return true;
 }
 
-/** The container's process ended with `code`: Stopped, then autodestroy or autorestart as configured. */
-export function exited(sim: Sim, c: Container, code: number): void {
+/** A container that ran this long before it stopped starts a fresh series of automatic restarts. */
+const RESTART_RESET_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 60_000;
+
+/** Whether the container's restart policy restarts it after an exit with `code`. */
+export function restartsOnExit(c: Container, code: number): boolean {
+  return c.autorestart === 'ALWAYS' || (c.autorestart === 'ON_FAILURE' && code !== 0);
+}
+
+/**
+ * The container's process ended with `code`: Stopped, then autodestroy or autorestart as configured (Stopped →
+ * Starting → Running, after a delay that doubles with each restart in a row). `policies: false`: neither (a
+ * fleet's history being written).
+ */
+export function exited(sim: Sim, c: Container, code: number, policies = true): void {
   claim(sim, c.resource_uri);
+  const meta = internal(sim, c.resource_uri);
+  const ranFor = sim.clock.now() - Date.parse(c.started_datetime ?? '');
   c.exit_code = code;
   c.exit_code_msg = exitMessage(code);
   c.stopped_datetime = toRfc2822(sim.clock.now());
   setState(sim, c, 'Stopped');
-  if (internal(sim, c.resource_uri).flag) return; // stopped on purpose
+  if (meta.flag || !policies) return; // stopped on purpose
   const destroy = c.autodestroy === 'ALWAYS' || (c.autodestroy === 'ON_SUCCESS' && code === 0);
-  const restart = c.autorestart === 'ALWAYS' || (c.autorestart === 'ON_FAILURE' && code !== 0);
   if (destroy) void terminate(sim, c);
-  else if (restart) {
+  else if (restartsOnExit(c, code)) {
+    const inARow = !(ranFor < RESTART_RESET_MS) ? 0 : (meta.restarts ?? 0);
+    meta.restarts = inARow + 1;
     const valid = claim(sim, c.resource_uri);
-    sim.clock.after(sim.durations.restartDelay, () => {
+    sim.clock.after(Math.min(MAX_RESTART_DELAY_MS, sim.durations.restartDelay * 2 ** inARow), () => {
       if (valid() && c.state === 'Stopped') void boot(sim, c);
     });
   }

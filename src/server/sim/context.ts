@@ -16,7 +16,7 @@ export interface Durations {
   healthCheck: number;
   /** How long terminated objects stay listed before they leave. */
   retention: number;
-  /** How long an automatic restart waits after a crash. */
+  /** How long an automatic restart waits after a crash (doubling for each restart in a row, up to a minute). */
   restartDelay: number;
 }
 
@@ -40,6 +40,8 @@ export interface Internal {
   counter: number;
   /** Containers: stopped by the user (no automatic restart). Nodes: whether the daemon answers. */
   flag: boolean;
+  /** Containers: automatic restarts in a row (each waits twice as long as the one before, as Docker's do). */
+  restarts?: number;
 }
 
 export interface Sim {

@@ -5,7 +5,7 @@ import { toRfc2822, type Node, type NodeCluster, type Service, type Stack } from
 import { parseStackCreate, parseServiceCreate } from '../inputs.js';
 import type { JsonObject } from '../body.js';
 import { createContainer, exited, freeIndex, relink } from './containers.js';
-import { internal, type Sim } from './context.js';
+import type { Sim } from './context.js';
 import { refreshCluster, refreshEveryNodeTargets, refreshService, serviceContainers } from './derive.js';
 import { createCluster, createNode, heartbeat, loseNode } from './infra.js';
 import { chooseNode } from './placement.js';
@@ -61,12 +61,11 @@ function runNow(sim: Sim, namespace: string, service: Service): void {
   refreshService(sim, service, true);
 }
 
-/** A container that exited on its own and stays down (no automatic restart). */
+/** A container that exited on its own and is still down (its restart policy, if any, not applied). */
 function exitNow(sim: Sim, service: Service, index: number, code: number): void {
   const c = serviceContainers(sim, service)[index];
   if (!c) return;
-  internal(sim, c.resource_uri).flag = true;
-  exited(sim, c, code);
+  exited(sim, c, code, false);
 }
 
 const DEMO_CLUSTERS: ClusterPlan[] = [

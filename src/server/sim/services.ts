@@ -6,7 +6,7 @@ import {
 import { conflict, invalid } from '../backend-errors.js';
 import type { BindingInput, LinkInput, ServiceSpec, ServiceUpdate } from '../inputs.js';
 import { boot, createContainer, freeIndex, stop, terminate } from './containers.js';
-import type { Sim } from './context.js';
+import { internal, type Sim } from './context.js';
 import { refreshEveryNodeTargets, refreshService, refreshStack, serviceContainers } from './derive.js';
 import { calculatedEnvvars, serviceDns, serviceLinkVariables, servicePorts } from './naming.js';
 import { chooseNode, everyNodeNodes } from './placement.js';
@@ -268,7 +268,10 @@ async function catchUpEveryNode(sim: Sim, namespace: string, service: Service, l
 export async function stopService(sim: Sim, service: Service, log: Log): Promise<string | null> {
   service.stopped_datetime = toRfc2822(sim.clock.now());
   sim.world.setState(service, 'Stopping');
-  const running = serviceContainers(sim, service).filter((c) => c.state === 'Running' || c.state === 'Starting');
+  const all = serviceContainers(sim, service);
+  // Every container of a stopped service is stopped on purpose, also those that were already down (crashed).
+  for (const c of all) internal(sim, c.resource_uri).flag = true;
+  const running = all.filter((c) => c.state === 'Running' || c.state === 'Starting');
   for (const c of running) log(`Stopping ${c.name}`);
   await Promise.all(running.map((c) => stop(sim, c)));
   refreshService(sim, service, true);
