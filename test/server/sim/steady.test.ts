@@ -9,7 +9,6 @@ import { SimBackend } from '../../../src/server/sim/sim-backend.js';
 import { violations, type FleetSnapshot } from '../../helpers/invariants.js';
 
 const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
 const NS = 'demo';
 let backend: SimBackend | undefined;
 afterEach(async () => {
