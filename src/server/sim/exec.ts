@@ -1,10 +1,11 @@
-// Exec into a simulated container: `sh` (or bash) is an interactive simulated shell; any other command runs once
-// through it and the session ends with its status.
+// Exec into a simulated container: `sh` (or bash) is an interactive simulated shell, with a line editor (arrows,
+// history, the ctrl keys: line-editor.ts); any other command runs once through it and the session ends with its
+// status. ctrl-d (EXEC_EOF) on an empty line ends the input, and the session with status 0.
 import type { Container } from '../../domain/index.js';
 import type { ExecSession, ExecSink } from '../backend.js';
 import { notAllowed } from '../backend-errors.js';
-import { EXEC_EOF } from '../../domain/index.js';
 import type { Sim } from './context.js';
+import { CLEAR_SCREEN, LineEditor, type EditorEvent } from './line-editor.js';
 import { SimShell } from './shell.js';
 
 const SHELLS = new Set(['sh', 'bash', '/bin/sh', '/bin/bash', 'ash', '/bin/ash']);
@@ -59,7 +60,7 @@ export function execIn(sim: Sim, c: Container, command: string, sink: ExecSink):
     return { input() {}, close: () => { done = true; } };
   }
 
-  let pending = '';
+  const editor = new LineEditor();
   queueMicrotask(() => sink.output(shell.prompt(), 'stdout'));
   // What one message brings is answered in as few frames as it takes (consecutive output of a stream together),
   // and a message of many lines yields to the event loop between batches: one client cannot hold the server.
@@ -73,51 +74,61 @@ export function execIn(sim: Sim, c: Container, command: string, sink: ExecSink):
     for (const [text, stream] of frames.splice(0)) if (text) sink.output(text, stream);
   };
   const LINES_PER_TURN = 200;
-  const runLines = () => {
-    let newline: number;
+  /** What the editor made of the input, in order; lines wait for the ones before them to have run. */
+  let queue: EditorEvent[] = [];
+  let head = 0;
+  let yielded = false;
+  const runLine = (line: string): boolean => {
+    if (line.trim() === '') return false;
+    const result = shell.run(line);
+    if (result.stdout) out(result.stdout, 'stdout');
+    if (result.stderr) out(result.stderr, 'stderr');
+    if (result.exit === undefined) return false;
+    flush();
+    finish(result.exit);
+    return true;
+  };
+  const drain = () => {
+    yielded = false;
     let ran = 0;
-    while (!done && (newline = pending.search(/[\n\u0004]/)) >= 0) {
-      if (ran++ === LINES_PER_TURN) {
-        flush();
-        setImmediate(runLines);
-        return;
-      }
-      const line = pending.slice(0, newline);
-      const eof = pending[newline] === EXEC_EOF;
-      pending = pending.slice(newline + 1);
-      if (line.trim() !== '') {
-        const result = shell.run(line);
-        if (result.stdout) out(result.stdout, 'stdout');
-        if (result.stderr) out(result.stderr, 'stderr');
-        if (result.exit !== undefined) {
+    let event: EditorEvent | undefined;
+    while (!done && (event = queue[head++])) {
+      switch (event.type) {
+        case 'output':
+          out(event.text, 'stdout');
+          break;
+        case 'clear':
+          out(CLEAR_SCREEN + shell.prompt() + event.redraw, 'stdout');
+          break;
+        case 'interrupt':
+          out(shell.prompt(), 'stdout');
+          break;
+        case 'line':
+          if (runLine(event.text)) return;
+          out(shell.prompt(), 'stdout');
+          if (++ran === LINES_PER_TURN && head < queue.length) {
+            flush();
+            yielded = true;
+            setImmediate(drain);
+            return;
+          }
+          break;
+        case 'eof':
+          if (runLine(event.line)) return;
           flush();
-          return finish(result.exit);
-        }
+          return finish(0);
       }
-      if (eof) {
-        flush();
-        return finish(0);
-      }
-      out(shell.prompt(), 'stdout');
     }
+    queue = [];
+    head = 0;
     flush();
   };
   return {
     input(text: string) {
       if (done) return;
-      // A terminal echoes what is typed, and erases on backspace: the simulated one does the same.
-      for (const ch of text.replace(/\r\n?/g, '\n')) {
-        if (ch === '\u007f' || ch === '\b') {
-          if (pending.length > 0 && !pending.endsWith('\n')) {
-            pending = pending.slice(0, -1);
-            out('\b \b', 'stdout');
-          }
-        } else {
-          pending += ch;
-          if (ch !== EXEC_EOF) out(ch, 'stdout');
-        }
-      }
-      runLines();
+      // A terminal echoes what is typed and edits the line (arrows, history, ctrl keys): the simulated one does too.
+      for (const event of editor.feed(text)) queue.push(event);
+      if (!yielded) drain();
     },
     close: () => { done = true; },
   };
