@@ -111,9 +111,11 @@ class Churn {
     });
   }
 
+  /** Whether an operator can start it now: its service is not in an operation, and its node answers. */
   private repairable(c: Container): boolean {
     const state = this.sim.world.service(c.service)?.state;
-    return state === 'Running' || state === 'Partly running' || state === 'Stopped';
+    return (state === 'Running' || state === 'Partly running' || state === 'Stopped') &&
+      this.sim.world.node(c.node)?.state === 'Deployed';
   }
 
   private repair(c: Container): void {
