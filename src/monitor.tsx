@@ -10,6 +10,7 @@ import { MonitorContext, type MonitorContextValue } from './hooks/context.js';
 import type { NavState } from './hooks/useNavigation.js';
 import { configPath, Keymap, type MonitorConfig, type ViewName } from './keys/index.js';
 import { FleetStore } from './store/index.js';
+import { clipboardOff, COPY_LIMIT, MOUSE_OFF, MOUSE_ON, mouseOn, osc52 } from './hooks/terminal.js';
 import { App } from './views/App.js';
 import { themeFor } from './theme.js';
 import { sanitize } from './views/text.js';
@@ -93,6 +94,8 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const resolved = await resolveConfig(configOptions);
   const config = { ...resolved, warnings: [...resolved.warnings, ...warnings] };
   const keymap = new Keymap(options.settings.keys, options.readonly);
+  const mouse = mouseOn(process.env, options.settings.mouse);
+  const noClipboard = clipboardOff(process.env, options.settings.clipboard);
   const theme = themeFor(options.settings.theme, options.color);
 
   let instance: Instance | null = null;
@@ -105,7 +108,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     } catch {
       // already gone
     }
-    stdout.write(LEAVE);
+    stdout.write((mouse ? MOUSE_OFF : '') + LEAVE);
     if (stdin.isTTY) stdin.setRawMode(false);
     sandbox?.kill('SIGTERM');
   };
@@ -138,7 +141,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const storeOptions = { maxFps: 30, terminatedRetentionMs: 5 * 60_000 };
   let store = new FleetStore(client, storeOptions);
   let nav: NavState | undefined;
-  stdout.write(ENTER);
+  stdout.write(ENTER + (mouse ? MOUSE_ON : ''));
 
   // Frames written so far: a question counts as seen only once a frame with it went out (see App).
   let frames = 0;
@@ -158,7 +161,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     let finished!: () => void;
     execSession = new Promise((resolve) => (finished = resolve));
     instance?.unmount();
-    stdout.write('\u001b[2J\u001b[H\u001b[?25h');
+    stdout.write(`${mouse ? MOUSE_OFF : ''}\u001b[2J\u001b[H\u001b[?25h`); // the shell gets the mouse as the terminal has it
     const name = sanitize(String(store.getSnapshot().objects.container.get(containerUri)?.name ?? containerUri.split('/').at(-2)?.slice(0, 8)));
     stdout.write(`dctop: ${command} in ${name} · exit or ctrl-d ends it, ctrl-] detaches\r\n`);
     const session = client.exec(containerUri, command, { tty: stdin.isTTY === true });
@@ -174,7 +177,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     session.onFrame((frame) => stdout.write(frame.output.replace(/\r?\n/g, '\r\n')));
     const end = await session.ended;
     stdin.off('data', onData);
-    stdout.write('\u001b[2J\u001b[H\u001b[?25l');
+    stdout.write(`\u001b[2J\u001b[H\u001b[?25l${mouse ? MOUSE_ON : ''}`);
     const how = end.error ? `failed: ${end.error.message}` : `ended (${end.reason})`;
     afterExec = `exec ${name}: ${how}`;
     instance = render(root(), renderOptions);
@@ -192,6 +195,12 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     spareRows: inkFixed() ? 0 : 1,
     // A resize repaints everything (ink, as patched), and the app renders again for the size: the same as ctrl-l.
     repaint: () => void stdout.emit('resize'),
+    copy: (text) => {
+      if (noClipboard) return noClipboard;
+      if (text.length > COPY_LIMIT) return `${text.length} characters is more than a terminal takes at once (${COPY_LIMIT})`;
+      stdout.write(osc52(text));
+      return null;
+    },
     ...(backend ? { unsupported: backend.unsupported } : {}),
   });
 

@@ -45,6 +45,16 @@ abstract class SocketStream<T> implements AsyncIterable<T> {
     return this.channel.ended;
   }
 
+  /** Calls `listener` once the socket is open (at once if it is already); never if it fails before. */
+  onOpen(listener: () => void): () => void {
+    if (this.ws.readyState === WebSocket.OPEN) {
+      listener();
+      return () => {};
+    }
+    this.ws.once('open', listener);
+    return () => this.ws.off('open', listener);
+  }
+
   /** Calls `listener` for each frame (those already received first). */
   onFrame(listener: (frame: T) => void): () => void {
     return this.channel.onItem(listener);

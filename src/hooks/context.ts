@@ -31,6 +31,8 @@ export interface MonitorContextValue {
   namespaces?: readonly string[];
   /** Where the configuration file is (or would be), for help to say. */
   configPath?: string;
+  /** Puts text on the clipboard; says why not when it cannot. Absent: no terminal to ask (tests). */
+  copy?: (text: string) => string | null;
   /** Draws the whole screen again, nothing of what it shows trusted (ctrl-l). */
   repaint?: () => void;
   /** Rows left empty at the bottom of the terminal (1 where ink cannot draw a full-height frame in place). */

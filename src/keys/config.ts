@@ -1,5 +1,5 @@
 // The user's configuration file, $XDG_CONFIG_HOME/dctop/config.json (fallback ~/.config/dctop/config.json):
-// key remapping, theme, first view, read-only mode, confirmations. Every mistake is a ConfigError with one clear line that names
+// key remapping, theme, first view, read-only mode, confirmations, clipboard and mouse. Every mistake is a ConfigError with one clear line that names
 // the file and the field, so that a typo never silently falls back to a default.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -16,6 +16,10 @@ export interface MonitorConfig {
   readonly: boolean;
   /** Ask "y/N" before stop, redeploy, terminate and docker-upgrade (typing a stack's or cluster's name always stays). */
   confirm: boolean;
+  /** Copy (y) writes OSC 52 to the terminal, which puts the text on the clipboard; false: no copy. */
+  clipboard: boolean;
+  /** The mouse wheel scrolls and a click selects; false leaves the mouse to the terminal (its own selection). */
+  mouse: boolean;
   /** The file it came from; null when there is none. */
   path: string | null;
 }
@@ -24,7 +28,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const FIELDS = ['keys', 'theme', 'view', 'readonly', 'confirm'] as const;
+const FIELDS = ['keys', 'theme', 'view', 'readonly', 'confirm', 'clipboard', 'mouse'] as const;
 const THEMES = ['dark', 'light'] as const;
 
 /** Key names that keyName() produces besides single characters and ctrl+<letter>. */
@@ -109,13 +113,10 @@ export function validateConfig(raw: unknown, path: string, home: string = homedi
     config.view = resolved;
   }
 
-  if (Object.hasOwn(raw, 'readonly')) {
-    if (typeof raw.readonly !== 'boolean') fail('readonly', `expected true or false, got ${describeValue(raw.readonly)}`);
-    config.readonly = raw.readonly as boolean;
-  }
-  if (Object.hasOwn(raw, 'confirm')) {
-    if (typeof raw.confirm !== 'boolean') fail('confirm', `expected true or false, got ${describeValue(raw.confirm)}`);
-    config.confirm = raw.confirm as boolean;
+  for (const field of ['readonly', 'confirm', 'clipboard', 'mouse'] as const) {
+    if (!Object.hasOwn(raw, field)) continue;
+    if (typeof raw[field] !== 'boolean') fail(field, `expected true or false, got ${describeValue(raw[field])}`);
+    config[field] = raw[field] as boolean;
   }
 
   if (Object.hasOwn(raw, 'keys')) config.keys = validateKeys(raw.keys, fail);
@@ -243,7 +244,7 @@ function describeScope(c: Command): string {
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────
 
 function defaults(): MonitorConfig {
-  return { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, path: null };
+  return { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, clipboard: true, mouse: true, path: null };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -55,6 +55,18 @@ export function splitKeys(input: string, key: KeyPress): Array<{ input: string; 
   return out;
 }
 
+/** A mouse report in SGR form: a button (0 left, 64 wheel up, 65 wheel down …) at a 0-based column and row. */
+export interface MouseReport { button: number; x: number; y: number; release: boolean }
+
+/**
+ * The mouse report a read is, if it is one. Ink hands SGR reports (ESC [ < b ; x ; y M) over without their ESC:
+ * they must never reach the keys one character at a time ('<' would sort, '6' switch views).
+ */
+export function parseMouse(input: string): MouseReport | null {
+  const m = /^\u001b?\[<(\d+);(\d+);(\d+)([Mm])$/.exec(input);
+  return m ? { button: Number(m[1]), x: Number(m[2]) - 1, y: Number(m[3]) - 1, release: m[4] === 'm' } : null;
+}
+
 function hasNamedKey(key: KeyPress): boolean {
   return !!(key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end ||
     key.return || key.tab || key.backspace || key.delete);

@@ -13,14 +13,14 @@ import { useOperations, useStatus } from '../hooks/useOperations.js';
 import { saveLogs } from '../hooks/saveLogs.js';
 import { findObject, nameOf, useSnapshot } from '../hooks/useSnapshot.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
-import { apiOperation, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
+import { apiOperation, parseMouse, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
 import { Body } from './Body.js';
 import { AGE_TICK_MS, COLUMNS, layoutColumns } from './columns.js';
 import { Banner, Header } from './Header.js';
 import { Help, helpLines } from './Help.js';
 import { Inspect, inspectLines } from './Inspect.js';
 import {
-  cursorIn, focusedPane, initialUi, listed, opAllowed, reduceKey, type Effect, type KeyEnv, type UiState,
+  cursorIn, focusedPane, initialUi, listed, opAllowed, reduceKey, reduceMouse, type Effect, type KeyEnv, type UiState,
 } from './interaction.js';
 import { layoutOf } from './layout.js';
 import { BottomLine, StatusLine, TitleLine } from './Lines.js';
@@ -132,6 +132,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     overlayLines: overlayLinesOf,
     paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutFor(state).paneWidth),
     names: namesOf,
+    tableTop: () => top.current,
+    object: (uri) => findObject(snapshot, uri),
     namespaces: () => monitor.namespaces ?? [monitor.namespace],
     framesWritten,
     unsupported: unsupportedHere,
@@ -158,6 +160,11 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
         return void monitor.runExec(effect.uri, monitor.execCommand);
       case 'namespace': return onSwitchNamespace?.(effect.namespace);
       case 'repaint': return monitor.repaint?.();
+      case 'copy': {
+        const refused = monitor.copy ? monitor.copy(effect.text) : 'copy needs a terminal';
+        return setStatus(refused ? { text: `copy: ${refused}`, level: 'error' }
+          : { text: `copied ${effect.what} to the clipboard (${effect.text.length} characters)`, level: 'success' });
+      }
       case 'exit': return exit();
     }
   };
@@ -166,6 +173,13 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
 
   // One stable handler: each key of a read is reduced in turn, its effects run before the next key is looked at.
   const onInput = useCallback((input: string, key: KeyPress) => {
+    const mouse = parseMouse(input);
+    if (mouse) {
+      const result = reduceMouse(uiRef.current, mouse, envRef.current);
+      uiRef.current = result.ui;
+      for (const effect of result.effects) runEffectRef.current(effect);
+      return setUi(uiRef.current);
+    }
     for (const press of splitKeys(input, key)) {
       const result = reduceKey(uiRef.current, press.input, press.key, envRef.current);
       uiRef.current = result.ui;

@@ -40,6 +40,7 @@ export function BottomLine({ prompt, hints, fixed, width, theme }: {
   if (!prompt) return <Text wrap="truncate" color={theme.fg.muted}>{hintLine(hints, fixed, width)}</Text>;
   let line: string;
   if (prompt.kind === 'confirm') line = questionLine(prompt, width);
+  else if (prompt.kind === 'copy') line = `copy ${String(prompt.object['name'] ?? prompt.object['uuid'] ?? '')}: n name · u UUID · r resource URI · j JSON`;
   else {
     const label = prompt.kind === 'scale'
       ? `scale ${prompt.request.objects.length === 1 ? String(prompt.request.objects[0]!['name']) : `${prompt.request.objects.length} objects`} to: `

@@ -6,9 +6,11 @@ import { allows, KINDS, type Operation, type WireObject } from '../domain/index.
 import type { Status } from '../hooks/useOperations.js';
 import { currentCrumb, navReducer, type NavAction, type NavState } from '../hooks/useNavigation.js';
 import { nameOf } from '../hooks/useSnapshot.js';
-import { apiOperation, keyName, viewByAlias, VIEW_WORDS, viewSpec, type Command, type Keymap, type KeyPress, type ViewName } from '../keys/index.js';
+import {
+  apiOperation, keyName, viewByAlias, VIEW_WORDS, viewSpec, type Command, type Keymap, type KeyPress, type MouseReport, type ViewName,
+} from '../keys/index.js';
 import { nextSortColumn } from './columns.js';
-import { paneHeightOf, type Layout } from './layout.js';
+import { hitTest, paneHeightOf, type Layout } from './layout.js';
 import type { Row } from './rows.js';
 import { matcher } from './rows.js';
 import { truncate } from './text.js';
@@ -19,6 +21,8 @@ export type Prompt =
   /** A search in a log pane (its id), or in help or the inspector (null): found as it is typed. */
   | { kind: 'search'; text: string; pane: number | null }
   | { kind: 'scale'; text: string; request: Request }
+  /** What of an object to copy: the next key says. */
+  | { kind: 'copy'; text: string; object: WireObject }
   | {
     kind: 'confirm'; text: string; request: Request;
     /** What to type: null for a single y; a stack's or cluster's name (or their count) for terminate. */
@@ -93,6 +97,8 @@ export type Effect =
   | { type: 'exec'; uri: string }
   | { type: 'namespace'; namespace: string }
   | { type: 'repaint' }
+  /** Put text on the clipboard; `what` says what it was ("name web-1"). */
+  | { type: 'copy'; text: string; what: string }
   | { type: 'exit' };
 
 /** What the reducer may look at besides the state: all of it as on the screen now. */
@@ -113,6 +119,10 @@ export interface KeyEnv {
   /** The names of a view's objects (for Tab), and the namespaces known (the user's, the configured, those visited). */
   names(view: ViewName): readonly string[];
   namespaces(): readonly string[];
+  /** The first row of the table on screen (where a click lands). */
+  tableTop(): number;
+  /** An object of the snapshot by its URI. */
+  object(uri: string): WireObject | undefined;
   /** How many frames have been written to the terminal so far. */
   framesWritten(): number;
   /** Why the API's backend cannot do an operation on a view's objects; undefined when it can. */
@@ -242,6 +252,7 @@ const promptLayer: Layer = (step, press) => {
   const prompt = step.ui.prompt;
   if (!prompt) return false;
   if (prompt.kind === 'confirm' && !prompt.typeName) return answerQuestion(step, prompt, press);
+  if (prompt.kind === 'copy') return answerCopy(step, prompt, press);
   if (prompt.kind === 'confirm' && !seen(prompt, step.env) && press.name !== 'esc') {
     return step.say(`'${press.name}' arrived before the question showed: type the name to confirm`, 'error');
   }
@@ -268,6 +279,22 @@ const promptLayer: Layer = (step, press) => {
   if (prompt.kind === 'search') search(step, prompt.pane, text);
   return true;
 };
+
+/** What of an object the key after y copies: its name (n, or y again), UUID, resource URI, or all of it as JSON. */
+const COPY_FIELDS: Record<string, [string, (o: WireObject) => string]> = {
+  n: ['name', objectName], y: ['name', objectName], u: ['UUID', (o) => String(o['uuid'] ?? '')],
+  r: ['resource URI', (o) => o.resource_uri], j: ['JSON', (o) => JSON.stringify(o, null, 2)],
+};
+
+function answerCopy(step: Step, prompt: Extract<Prompt, { kind: 'copy' }>, press: Press): true {
+  step.set({ prompt: null });
+  const field = press.ctrl ? undefined : COPY_FIELDS[press.input];
+  if (!field) return step.say(`copy canceled${press.name === 'esc' ? '' : ` ('${press.name}' is none of n u r j)`}`);
+  const [what, value] = field;
+  const text = value(prompt.object);
+  if (!text) return step.say(`copy: ${objectName(prompt.object)} has no ${what}`, 'error');
+  return step.emit({ type: 'copy', text, what: `the ${what} of ${objectName(prompt.object)}` });
+}
 
 /** A y/N question: y goes ahead, any other key cancels and says so. */
 function answerQuestion(step: Step, prompt: Extract<Prompt, { kind: 'confirm' }>, press: Press): true {
@@ -331,7 +358,8 @@ function submit(step: Step, prompt: Prompt): true {
     case 'filter':
       return step.nav({ type: 'filter', filter: prompt.text });
     case 'search':
-      return true; // found as it was typed
+    case 'copy':
+      return true; // found as it was typed; answered by its key
     case 'command':
       return runCommandLine(step, prompt.text);
     case 'scale': {
@@ -382,6 +410,11 @@ const dialogLayer: Layer = (step, press) => {
     return step.set({ overlay: null });
   }
   if (id === 'filter') return step.set({ prompt: { kind: 'search', text: '', pane: null } });
+  if (id === 'copy') {
+    const object = overlay.uri ? step.env.object(overlay.uri) : undefined;
+    if (!object) return step.say(overlay.kind === 'help' ? 'copy: nothing to copy in help' : 'copy: the object is gone', 'error');
+    return step.emit({ type: 'copy', text: JSON.stringify(object, null, 2), what: `the JSON of ${objectName(object)}` });
+  }
   const keys = step.env.keymap;
   if (keys.keysFor('logs.next').includes(press.name)) return findInOverlay(step, overlay, overlay.search, 1);
   if (keys.keysFor('logs.prev').includes(press.name)) return findInOverlay(step, overlay, overlay.search, -1);
@@ -465,6 +498,13 @@ const paneLayer: Layer = (step, press) => {
       return step.emit({ type: 'logs.reopen', pane: next });
     }
     case 'logs.save': return step.emit({ type: 'logs.save', pane });
+    case 'copy': {
+      const lines = step.env.paneLines(pane, step.ui);
+      const end = lines.length - pane.offset;
+      const shown = lines.slice(Math.max(0, end - paneBody(step, pane)), end);
+      if (!shown.length) return step.say('copy: the pane shows no lines', 'error');
+      return step.emit({ type: 'copy', text: shown.map((l) => l.text).join('\n'), what: `${shown.length} log lines` });
+    }
     case 'back':
       if (pane.search) return step.updatePane(pane.id, { search: '' });
       return closePane(step, pane);
@@ -635,6 +675,12 @@ const globalLayer: Layer = (step, press) => {
   switch (id) {
     case 'quit': return step.emit({ type: 'exit' });
     case 'redraw': return step.emit({ type: 'repaint' });
+    case 'copy': {
+      const selected = step.selected();
+      if (!selected) return step.say('copy: nothing selected', 'error');
+      const object = step.view === 'events' ? step.env.object(selected.object['resource_uri'] as string) ?? selected.object : selected.object;
+      return step.set({ prompt: { kind: 'copy', text: '', object } });
+    }
     case 'help': return step.set({ overlay: { kind: 'help', offset: 0, search: '' } });
     case 'command': return step.set({ prompt: { kind: 'command', text: '' } });
     case 'filter': return step.set({ prompt: { kind: 'filter', text: '' } }); // a new filter: what is typed replaces the old one
@@ -664,3 +710,33 @@ function notHere(step: Step, press: Press): true {
 
 const LAYERS: readonly Layer[] = [promptLayer, dialogLayer, paneLayer, tableLayer, globalLayer];
 
+
+// ── the mouse: the wheel scrolls what is under it, a click selects a row or focuses a pane ─────────────
+
+/** Lines or rows the wheel moves by, as terminals scroll. */
+const WHEEL_STEP = 3;
+
+export function reduceMouse(ui: UiState, report: MouseReport, env: KeyEnv): KeyResult {
+  const effects: Effect[] = [];
+  const step = new Step(ui, env, effects);
+  const wheel = report.button === 64 ? -1 : report.button === 65 ? 1 : 0; // -1: up, towards the top
+  const click = report.button === 0 && !report.release;
+  const hit = (wheel || click) && !ui.prompt ? hitTest(env.layout(ui), ui, report.x, report.y) : null;
+  if (hit?.area === 'pane') {
+    const { pane } = hit;
+    if (click) step.set({ focus: pane.id });
+    else {
+      const offset = clampPane(step, pane, pane.offset - wheel * WHEEL_STEP);
+      step.updatePane(pane.id, { offset, follow: offset === 0 });
+    }
+  } else if (hit?.area === 'table') {
+    const overlay = ui.overlay;
+    if (overlay && wheel) step.set({ overlay: { ...overlay, offset: clampOverlay(env, ui, overlay.offset + wheel * WHEEL_STEP) } });
+    else if (!overlay && wheel) step.moveTo(cursorIn(step.rows(), ui.nav) + wheel * WHEEL_STEP);
+    else if (!overlay && click && hit.row >= 1) { // row 0 is the header
+      const index = env.tableTop() + hit.row - 1;
+      if (index < step.rows().length) step.set({ focus: 0 }) && step.moveTo(index);
+    }
+  }
+  return { ui: step.ui, effects };
+}

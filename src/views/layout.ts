@@ -3,6 +3,8 @@
 import type { PaneState, UiState } from './interaction.js';
 
 export interface Layout {
+  /** The row (0-based) where the table (or help, or the panes beside it) begins, under the title line. */
+  top: number;
   /** Lines between the title line and the status line. */
   main: number;
   /** Room for the log panes: columns when beside the table, lines when below it. */
@@ -34,10 +36,26 @@ export function layoutOf(ui: UiState, width: number, height: number, banner: num
   const each = Math.max(2, Math.floor(room / Math.max(1, panes.length)));
   const extra = Math.max(0, room - each * panes.length);
   return {
-    main, logRoom, tableWidth, tableHeight, bodyRows: Math.max(1, tableHeight - 1), zoomPane, // under its header
+    top: 2 + banner + 1, main, logRoom, tableWidth, tableHeight, bodyRows: Math.max(1, tableHeight - 1), zoomPane, // under its header
     paneWidth: zoomPane || !ui.beside ? width : logRoom,
     paneHeights: panes.map((_, i) => (zoomPane ? main : each + (i >= panes.length - extra ? 1 : 0))),
   };
+}
+
+/** What is at a cell of the screen (0-based): the table (or an overlay over it), a pane, or neither. */
+export function hitTest(layout: Layout, ui: UiState, x: number, y: number): { area: 'table'; row: number } | { area: 'pane'; pane: PaneState } | null {
+  const row = y - layout.top;
+  if (row < 0 || row >= layout.main) return null;
+  if (layout.zoomPane) return { area: 'pane', pane: layout.zoomPane };
+  const inTable = ui.beside ? x < layout.tableWidth : row < layout.tableHeight;
+  if (inTable || !ui.panes.length) return row < layout.tableHeight ? { area: 'table', row } : null;
+  if (ui.beside && x === layout.tableWidth) return null; // the divider
+  let from = ui.beside ? 0 : layout.tableHeight;
+  for (const [i, pane] of ui.panes.entries()) {
+    from += layout.paneHeights[i]!;
+    if (row < from) return { area: 'pane', pane };
+  }
+  return null;
 }
 
 /** The height of a pane at this layout. */

@@ -125,3 +125,76 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the width', () => {
     expect(header.indexOf('STACK') - header.indexOf('PORTS')).toBe(31); // PORTS 30 wide: room for several ports
   });
 });
+
+describe.skipIf(!tmuxAvailable() && !process.env['CI'])('copy and the mouse', () => {
+  async function withConfig(config: object, cols = 120, rows = 40, args: string[] = []): Promise<Terminal> {
+    const home = mkdtempSync(join(tmpdir(), 'dctop-e2e-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(home, 'dctop'));
+    writeFileSync(join(home, 'dctop', 'config.json'), JSON.stringify(config));
+    return monitor(cols, rows, args, { XDG_CONFIG_HOME: home });
+  }
+  const selectedName = (screen: string) => /^[›◈] (\S+)/m.exec(screen)?.[1];
+  const buffer = async (term: Terminal) => (await term.command('show-buffer')).trimEnd();
+
+  it('y copies the name, UUID, resource URI or JSON of the selected row, the inspected JSON, the log lines shown (OSC 52)', async () => {
+    const term = await monitor(120, 40, ['--view', 'containers']);
+    await term.command('set-option', '-g', 'set-clipboard', 'on'); // tmux takes OSC 52 into its buffer
+    const name = selectedName(await term.screen())!;
+    await term.send('y');
+    await term.waitFor(/copy \S+: n name · u UUID/);
+    await term.send('n');
+    await term.waitFor(/copied the name of/);
+    expect(await buffer(term)).toBe(name);
+    await term.send('y', 'r');
+    await term.waitFor(/copied the resource URI/);
+    expect(await buffer(term)).toMatch(/^\/api\/app\/v1\/alice\/container\/[0-9a-f-]{36}\/$/);
+    await term.send('y', 'j');
+    await term.waitFor(/copied the JSON/);
+    expect(JSON.parse(await buffer(term)).name).toBe(name);
+    await term.send('i');
+    await term.waitFor(/^ inspect/m);
+    await term.send('y');
+    await term.waitFor(/copied the JSON of/);
+    expect(JSON.parse(await buffer(term)).name).toBe(name);
+    await term.send('Escape');
+    await new Promise((r) => setTimeout(r, 100));
+    await term.send('l');
+    await term.waitFor(/logs container \S+ \(\d+\)/);
+    await new Promise((r) => setTimeout(r, 500));
+    await term.send('y');
+    await term.waitFor(/copied \d+ log lines/);
+    const copied = (await buffer(term)).split('\n');
+    const screen = await term.screen();
+    expect(copied.length).toBeGreaterThan(2);
+    for (const line of copied.slice(-3)) expect(screen).toContain(line.trimEnd().slice(0, 60));
+  });
+
+  it('the wheel scrolls the table and the pane under it, a click selects a row; reports never act as keys', async () => {
+    const term = await monitor(120, 40, ['--view', 'containers']);
+    expect((await term.command('display-message', '-p', '#{mouse_any_flag}')).trim()).toBe('1');
+    const screen = await term.screen();
+    const names = screen.split('\n').filter((l) => /^[›◆◈ ] \S/.test(l) && !/^ (NAME|ready)/.test(l)).map((l) => l.slice(2).split(/\s+/)[0]);
+    await term.type('\u001b[<65;20;10M'); // wheel down over the table
+    await term.waitFor(new RegExp(`^› ${names[3]} `, 'm'));
+    await term.type('\u001b[<64;20;10M');
+    await term.waitFor(new RegExp(`^› ${names[0]} `, 'm'));
+    await term.type('\u001b[<0;20;9M\u001b[<0;20;9m'); // a click on the 5th row (rows 1-3 header and title, 4 the columns)
+    await term.waitFor(new RegExp(`^› ${names[4]} `, 'm'));
+    expect(await term.screen()).toMatch(/containers \(\d+\)/); // '6' or '<' of the reports did nothing
+    await term.send('l');
+    await term.waitFor(/logs container \S+ \(\d{2,}\) · follow/);
+    await term.type('\u001b[<64;20;35M'); // wheel up over the pane (below the table)
+    await term.waitFor(/paused 3↑/);
+  });
+
+  it('"mouse": false leaves the mouse to the terminal, "clipboard": false says copy is off', async () => {
+    const term = await withConfig({ mouse: false, clipboard: false });
+    expect((await term.command('display-message', '-p', '#{mouse_any_flag}')).trim()).toBe('0');
+    await term.type('\u001b[<65;20;10M'); // a report anyway: ignored, not typed
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await term.screen()).toMatch(/services \(\d+\)/);
+    await term.send('y', 'n');
+    await term.waitFor(/copy: copy is off \("clipboard": false in the config\)/);
+  });
+});

@@ -128,8 +128,8 @@ describe('Keymap.match', () => {
   });
 
   it('overrides of unknown ids are ignored', () => {
-    const keymap = new Keymap({ 'no.such': ['y'] });
-    expect(keymap.match('y', 'table', 'container')).toBeUndefined();
+    const keymap = new Keymap({ 'no.such': ['ctrl+y'] });
+    expect(keymap.match('ctrl+y', 'table', 'container')).toBeUndefined();
     expect(keymap.all()).toHaveLength(COMMANDS.length);
   });
 

@@ -197,9 +197,12 @@ describe('what the first review found', () => {
     r.stdin.write('x');
     await eventually(() => /Stop container cache-2\? y\/N/.test(r.frame()), 5000, 'the question');
     r.stdin.write('\u001by');
-    await eventually(() => /Stop canceled/.test(r.frame()), 2000, 'canceled');
+    await eventually(() => /Stop canceled/.test(r.frame()) || /copy cache-2: n name/.test(r.frame()), 2000, 'canceled');
     await tick(200);
     expect(await state('cache-2')).toBe('Running');
+    expect(parse(r.frame()).bottom).toMatch(/^copy cache-2: n name/); // then y, as typed: copy (harmless), which Esc leaves
+    r.stdin.write('\u001b');
+    await eventually(() => /copy canceled/.test(r.frame()), 2000, 'copy canceled');
     r.stdin.write('\u001bx'); // the Esc clears the filter, then x asks about the row selected in the whole list
     await eventually(() => /containers \(\d{2,}\)/.test(r.frame()) && /Stop container \S+\? y\/N/.test(r.frame()), 2000, 'filter cleared, then x');
     r.stdin.write('n');
@@ -226,17 +229,19 @@ describe('what the first review found', () => {
     c.stdin.write('\u001b');
   });
 
-  it('retry asks, naming the action', async () => {
-    const r = app({ view: 'container' });
-    await filterTo(r, '^mailer-1$', 1);
-    r.stdin.write('x');
-    await eventually(() => /y\/N/.test(r.frame()), 2000, 'the question');
-    r.stdin.write('y');
-    await eventually(async () => (await state('mailer-1')) === 'Stopped', 10000, 'stopped');
+  it('retry is offered on a failed action, and asks, naming it', async () => {
+    const r = app({ view: 'node' });
+    r.stdin.write('/');
+    await tick();
+    r.stdin.write('Unreachable\r');
+    await eventually(() => /nodes \(1\)/.test(r.frame()), 5000, 'the unreachable node');
+    r.stdin.write('H'); // a health-check of an unreachable node fails: a failed action can be retried
+    await eventually(() => /Health-check \S+: 0\/1 done, 1 failed/.test(r.frame()), 10000, 'failed');
     r.stdin.write('6');
-    await eventually(() => /› Container Stop/.test(r.frame()), 5000, 'the action first');
+    await eventually(() => /› Node Health Check\s+! Failed/.test(r.frame()), 5000, 'the action first');
+    expect(parse(r.frame()).bottom).toMatch(/r retry/);
     r.stdin.write('r');
-    await eventually(() => /Retry action Container Stop\? y\/N/.test(r.frame()), 2000, 'asks');
+    await eventually(() => /Retry action Node Health Check\? y\/N/.test(r.frame()), 2000, 'asks');
     r.stdin.write('n');
     await eventually(() => /Retry canceled/.test(r.frame()), 2000, 'canceled');
   });
