@@ -20,6 +20,8 @@ export interface NavState {
   marks: string[];
   /** Show every terminated object the store still has, not only the recent ones. */
   allTerminated: boolean;
+  /** The events view is paused: it shows the events that had arrived by then (their count), not newer ones. */
+  frozenAt: number | null;
 }
 
 export type NavAction =
@@ -31,14 +33,18 @@ export type NavAction =
   | { type: 'sort'; column: number; reverse?: boolean }
   | { type: 'mark'; uri: string }
   | { type: 'unmarkAll' }
-  | { type: 'terminated' };
+  | { type: 'terminated' }
+  | { type: 'freeze'; at: number | null };
 
 export function initialNav(view: ViewName): NavState {
-  return { path: [{ view, parent: null, label: null }], cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [], allTerminated: false };
+  return {
+    path: [{ view, parent: null, label: null }], cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [],
+    allTerminated: false, frozenAt: null,
+  };
 }
 
 export function navReducer(state: NavState, action: NavAction): NavState {
-  const fresh = { cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [] };
+  const fresh = { cursor: 0, selected: null, filter: '', sort: { column: -1, reverse: false }, marks: [], frozenAt: null };
   switch (action.type) {
     case 'view':
       return { ...state, ...fresh, filter: action.filter ?? '', path: [{ view: action.view, parent: null, label: null }] };
@@ -66,6 +72,8 @@ export function navReducer(state: NavState, action: NavAction): NavState {
       return { ...state, marks: [] };
     case 'terminated':
       return { ...state, allTerminated: !state.allTerminated };
+    case 'freeze':
+      return { ...state, frozenAt: action.at };
   }
 }
 

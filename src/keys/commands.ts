@@ -28,6 +28,8 @@ export interface Command {
 const ALL_OBJECTS: ViewName[] = VIEWS.filter((v) => v.objects).map((v) => v.name);
 const WITH_LOGS: ViewName[] = VIEWS.filter((v) => v.logs).map((v) => v.name);
 const DRILLING: ViewName[] = VIEWS.filter((v) => v.drill).map((v) => v.name);
+/** On an event, Enter, i and l act on its object. */
+const OF_EVENTS = (views: ViewName[]): ViewName[] => [...views, 'events'];
 const TITLES = (v: (typeof VIEWS)[number]) => v.title.charAt(0).toUpperCase() + v.title.slice(1);
 
 export const COMMANDS: readonly Command[] = [
@@ -53,14 +55,15 @@ export const COMMANDS: readonly Command[] = [
   { id: 'filter', description: 'Filter (text or regex)', keys: ['/'], scope: 'global', hint: 'filter' },
   { id: 'back', description: 'Back / clear filter / close', keys: ['esc'], scope: 'global' },
   // Tables
-  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers)', keys: ['enter'], scope: 'table', views: DRILLING, hint: 'drill down' },
+  { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers); on an event, go to its object', keys: ['enter'], scope: 'table', views: OF_EVENTS(DRILLING), hint: 'drill down' },
   { id: 'mark', description: 'Mark / unmark the row', keys: ['space'], scope: 'table', views: ALL_OBJECTS },
   { id: 'sort.next', description: 'Sort by the next column', keys: ['>'], scope: 'table' },
   { id: 'sort.prev', description: 'Sort by the previous column', keys: ['<'], scope: 'table' },
   { id: 'sort.reverse', description: 'Reverse the sort', keys: ['~'], scope: 'table' },
   { id: 'terminated', description: 'Show every terminated object kept (recent ones always show, marked)', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
-  { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: ALL_OBJECTS, hint: 'inspect' },
-  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: WITH_LOGS, hint: 'logs' },
+  { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: OF_EVENTS(ALL_OBJECTS), hint: 'inspect' },
+  { id: 'logs', description: 'Logs in a split pane', keys: ['l'], scope: 'table', views: OF_EVENTS(WITH_LOGS), hint: 'logs' },
+  { id: 'events.pause', description: 'Pause the events (and go on): new ones are counted, not shown', keys: ['p'], scope: 'table', views: ['events'], hint: 'pause' },
   { id: 'exec', description: 'Shell in the container', keys: ['e'], scope: 'table', views: ['container'], mutates: true, hint: 'shell' },
   { id: 'op.start', description: 'Start', keys: ['s'], scope: 'table', views: viewsWith('start'), mutates: true, operation: 'start', hint: 'start' },
   { id: 'op.stop', description: 'Stop', keys: ['x'], scope: 'table', views: viewsWith('stop'), mutates: true, dangerous: true, operation: 'stop', hint: 'stop' },

@@ -22,6 +22,8 @@ export interface StoreOptions {
   terminatedRetentionMs?: number;
   /** How many of the newest actions are kept. */
   actionLimit?: number;
+  /** How many of the newest events are kept for the events view (each a few hundred bytes). */
+  eventHistory?: number;
   /** Record event-to-snapshot latencies (for benchmarks). */
   measure?: boolean;
   /**
@@ -74,7 +76,9 @@ export class FleetStore {
   /** How many containers are in each state, kept as they change (the header shows it every frame). */
   private readonly containerStates: Record<string, number> = {};
   private containerStatesChanged = false;
+  /** The newest events (up to eventHistory, trimmed in batches), and how many have arrived in all. */
   private readonly recent: CloudEvent[] = [];
+  private eventsSeen = 0;
   private recentChanged = false;
   private readonly fetches: FetchQueue;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
@@ -103,6 +107,7 @@ export class FleetStore {
       fetchConcurrency: options.fetchConcurrency ?? 8,
       terminatedRetentionMs: options.terminatedRetentionMs ?? 60_000,
       actionLimit: options.actionLimit ?? 500,
+      eventHistory: options.eventHistory ?? 10_000,
       measure: options.measure ?? false,
       resyncIntervalMs: options.resyncIntervalMs ?? 5 * 60_000,
     };
@@ -248,7 +253,9 @@ export class FleetStore {
     }
     this.countEvent();
     this.recent.push(event);
-    if (this.recent.length > 500) this.recent.shift();
+    this.eventsSeen++;
+    const history = this.options.eventHistory;
+    if (this.recent.length > history + history / 10) this.recent.splice(0, this.recent.length - history);
     this.recentChanged = true;
     this.scheduleEmit();
     if (!isStoreKind(event.type)) return;
@@ -515,7 +522,8 @@ export class FleetStore {
       health,
       stale: this.staleSince !== null,
       staleSince: this.staleSince,
-      recentEvents: recentChanged || !previous ? Object.freeze([...this.recent]) : previous.recentEvents,
+      recentEvents: recentChanged || !previous ? Object.freeze(this.recent.slice(-this.options.eventHistory)) : previous.recentEvents,
+      eventsSeen: this.eventsSeen,
       eventRate: [...this.rate],
       error: this.error,
       problem,

@@ -33,8 +33,10 @@ export interface Snapshot {
   /** The data may be behind the server: the event stream is not live, or a resync is under way. */
   readonly stale: boolean;
   readonly staleSince: number | null;
-  /** The most recent events, newest last. */
+  /** The most recent events, newest last (the store's eventHistory of them). */
   readonly recentEvents: readonly CloudEvent[];
+  /** How many events have arrived in all: the newest of recentEvents is number eventsSeen - 1. */
+  readonly eventsSeen: number;
   /** Events per second, the last 60 seconds, oldest first. */
   readonly eventRate: readonly number[];
   /** The last failure to list or fetch, readable. */

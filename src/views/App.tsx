@@ -77,9 +77,9 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     const cache = new Map<string, Row[]>();
     return (nav: NavState): Row[] => {
       const crumb = currentCrumb(nav);
-      const key = JSON.stringify([crumb.view, crumb.parent, nav.filter, nav.sort, nav.allTerminated]);
+      const key = JSON.stringify([crumb.view, crumb.parent, nav.filter, nav.sort, nav.allTerminated, nav.frozenAt]);
       let rows = cache.get(key);
-      if (!rows) cache.set(key, (rows = rowsFor(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, snapshot.at)));
+      if (!rows) cache.set(key, (rows = rowsFor(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, snapshot.at, nav.frozenAt)));
       return rows;
     };
   }, [snapshot]);
@@ -135,6 +135,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     tableTop: () => top.current,
     object: (uri) => findObject(snapshot, uri),
     namespaces: () => monitor.namespaces ?? [monitor.namespace],
+    eventsSeen: () => snapshot.eventsSeen,
     framesWritten,
     unsupported: unsupportedHere,
   };
@@ -217,7 +218,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     <Box flexDirection="column" width={width}>
       <Header snapshot={snapshot} mode={monitor.mode} namespace={monitor.namespace} endpoint={monitor.endpoint} width={width} now={now} theme={theme} />
       {banner ? <Banner snapshot={snapshot} now={now} width={width} theme={theme} /> : null}
-      <TitleLine nav={ui.nav} count={rows.length} columns={columns} focused={ui.focus === 0} width={width} theme={theme} />
+      <TitleLine nav={ui.nav} count={rows.length} columns={columns} focused={ui.focus === 0} width={width} theme={theme}
+        note={view === 'events' && ui.nav.frozenAt !== null ? `paused, ${snapshot.eventsSeen - ui.nav.frozenAt} newer not shown (p goes on)` : ''} />
       <Body ui={ui} layout={layout} width={width} table={table} logs={logs.data} theme={theme} />
       <StatusLine status={status} idle={`${readonly ? 'read-only · ' : ''}${snapshot.complete ? 'ready' : 'loading…'}`} width={width} theme={theme} />
       <BottomLine prompt={ui.prompt} hints={hints} fixed={fixed} width={width} theme={theme} />

@@ -9,14 +9,16 @@ import { questionLine, type Prompt } from './interaction.js';
 import { truncate } from './text.js';
 import type { Theme } from '../theme.js';
 
-export function TitleLine({ nav, count, columns, focused, width, theme }: {
+export function TitleLine({ nav, count, columns, focused, width, theme, note }: {
   nav: NavState; count: number; columns: readonly Column[]; focused: boolean; width: number; theme: Theme;
+  /** What else the view says about itself ("paused, 120 newer not shown"). */
+  note: string;
 }) {
   const crumb = nav.path[nav.path.length - 1]!;
   const sort = nav.sort.column >= 0 ? ` sort:${columns[nav.sort.column]?.header.toLowerCase()}${nav.sort.reverse ? '↓' : '↑'}` : '';
   const title = ` ${viewSpec(crumb.view).title}${crumb.label ? ` of ${crumb.label}` : ''} (${count})` +
     `${nav.filter ? ` /${nav.filter}/` : ''}${sort}` +
-    `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.allTerminated ? ' · all terminated shown' : ''}`;
+    `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.allTerminated ? ' · all terminated shown' : ''}${note ? ` · ${note}` : ''}`;
   const crumbs = nav.path.map((c) => c.label ?? viewSpec(c.view).title).join(' › ');
   return (
     <Text wrap="truncate" bold color={focused ? theme.fg.accent : theme.fg.muted}>

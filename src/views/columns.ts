@@ -143,8 +143,30 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'action', header: 'ACTION', width: 7, value: (e: CloudEvent) => e.action },
     { ...STATE, value: (e: CloudEvent) => stateText(e.state) },
     { key: 'object', header: 'OBJECT', width: 20, flex: true, max: 40, value: (e: CloudEvent, ctx) => sanitize(labelOfUri(ctx.snapshot, e.resource_uri)) },
+    { key: 'detail', header: 'DETAIL', width: 16, drop: 1, max: 40, value: (e: CloudEvent, ctx) => sanitize(eventDetail(e, ctx)) },
   ],
 };
+
+/**
+ * What an event's object says about it now: a stopped container's exit code and message, a service's running
+ * count, a failed action's verb. Events carry only the new state; the object shows why.
+ */
+function eventDetail(e: CloudEvent, ctx: ColumnContext): string {
+  const objects = ctx.snapshot.objects;
+  switch (e.type) {
+    case 'container': {
+      const c = objects.container.get(e.resource_uri);
+      if (!c || c.exit_code === null || c.state !== e.state || e.state === 'Running') return '';
+      return `exit ${c.exit_code}${c.exit_code_msg ? ` ${c.exit_code_msg}` : ''}`;
+    }
+    case 'service': {
+      const s = objects.service.get(e.resource_uri);
+      return s ? `${s.running_num_containers}/${s.target_num_containers} running` : '';
+    }
+    case 'action': return objects.action.get(e.resource_uri)?.action ?? '';
+    default: return '';
+  }
+}
 
 function tookMs(a: Action): number {
   const end = parseWireDate(a.end_date);

@@ -121,6 +121,8 @@ export interface KeyEnv {
   namespaces(): readonly string[];
   /** The first row of the table on screen (where a click lands). */
   tableTop(): number;
+  /** How many events have arrived (the events view pauses at a count). */
+  eventsSeen(): number;
   /** An object of the snapshot by its URI. */
   object(uri: string): WireObject | undefined;
   /** How many frames have been written to the terminal so far. */
@@ -546,7 +548,28 @@ const tableLayer: Layer = (step, press) => {
   const command = step.command(press.name);
   if (!command || command.scope !== 'table') return false;
   if (command.operation) return requestOperation(step, command);
-  const selected = step.selected();
+  let selected = step.selected();
+  let view = step.view;
+  if (view === 'events' && command.id === 'events.pause') {
+    const frozen = step.ui.nav.frozenAt;
+    step.nav({ type: 'freeze', at: frozen === null ? step.env.eventsSeen() : null });
+    return step.say(frozen === null ? 'events paused: p goes on' : 'events go on');
+  }
+  if (view === 'events' && selected) {
+    // Enter, i and l on an event act on its object, as in its own view.
+    const event = selected.object;
+    const uri = String(event['resource_uri']);
+    const object = step.env.object(uri);
+    const kind = viewByAlias(String(event['type']));
+    if (!object || !kind) return step.say(`${labelOf(command).toLowerCase()}: the ${String(event['type'])} of this event is gone`, 'error');
+    if (command.id === 'drill') {
+      step.nav({ type: 'view', view: kind });
+      return step.nav({ type: 'move', to: 0, uri });
+    }
+    if (command.id === 'logs' && !viewSpec(kind).logs) return step.say(`logs: a ${viewSpec(kind).noun[0]} has no logs`, 'error');
+    selected = { uri, object };
+    view = kind;
+  }
   switch (command.id) {
     case 'sort.next': return step.nav({ type: 'sort', column: nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, 1) });
     case 'sort.prev': return step.nav({ type: 'sort', column: nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, -1) });
@@ -558,7 +581,7 @@ const tableLayer: Layer = (step, press) => {
       return step.moveTo(cursorIn(step.rows(), step.ui.nav) + 1);
     }
     case 'drill': {
-      const next = viewSpec(step.view).drill;
+      const next = viewSpec(view).drill;
       if (!selected || !next) return true;
       return step.nav({ type: 'drill', view: next, parent: selected.uri, label: objectName(selected.object) });
     }
@@ -568,7 +591,7 @@ const tableLayer: Layer = (step, press) => {
     case 'logs': {
       if (!selected) return step.say('logs: nothing selected', 'error');
       const pane: PaneState = {
-        id: step.ui.nextPaneId, uri: selected.uri, title: `${step.view} ${objectName(selected.object)}`,
+        id: step.ui.nextPaneId, uri: selected.uri, title: `${view} ${objectName(selected.object)}`,
         follow: true, wrap: false, timestamps: false, search: '', offset: 0, tail: 300,
       };
       step.set({ panes: [...step.ui.panes, pane], focus: pane.id, nextPaneId: pane.id + 1 });

@@ -2,7 +2,7 @@
 import type { WireObject } from '../domain/index.js';
 import type { Crumb } from '../hooks/useNavigation.js';
 import { childrenOf, type Snapshot } from '../hooks/useSnapshot.js';
-import { COLUMNS, type ColumnContext } from './columns.js';
+import { COLUMNS, type Column, type ColumnContext } from './columns.js';
 
 export interface Row { uri: string; object: WireObject }
 
@@ -26,17 +26,43 @@ export function matcher(filter: string): ((text: string) => boolean) | null {
   }
 }
 
+/**
+ * A row filter: the text (or regex) in any column, or, with words like `state:stopped type:container`, each word in
+ * its column (by key or header; `kind:` is the events' TYPE), every word having to match.
+ */
+export function rowMatcher(filter: string, columns: readonly Column[], ctx: ColumnContext): ((object: WireObject) => boolean) | null {
+  if (!/(^|\s)[\w-]+:\S/.test(filter)) {
+    const match = matcher(filter);
+    return match && ((o) => columns.some((c) => match(c.value(o, ctx))));
+  }
+  const terms = filter.trim().split(/\s+/).map((word) => {
+    const at = word.indexOf(':');
+    const name = at > 0 ? word.slice(0, at).toLowerCase() : '';
+    const column = name ? columns.find((c) => c.key === name || c.header.toLowerCase() === name || (name === 'kind' && c.key === 'type')) : undefined;
+    const match = matcher(column ? word.slice(at + 1) : word)!;
+    return (o: WireObject) => (column ? match(column.value(o, ctx)) : columns.some((c) => match(c.value(o, ctx))));
+  });
+  return (o) => terms.every((t) => t(o));
+}
+
 /** Terminated objects show (marked) this long; then only when asked for (T). */
 export const RECENTLY_TERMINATED_MS = 10_000;
 
 export function rowsFor(
   snapshot: Snapshot, crumb: Crumb, filter: string, sort: { column: number; reverse: boolean }, allTerminated: boolean, now: number,
+  frozenAt: number | null = null,
 ): Row[] {
   const ctx: ColumnContext = { snapshot, now };
   const columns = COLUMNS[crumb.view];
   let rows: Row[];
   if (crumb.view === 'events') {
-    rows = [...snapshot.recentEvents].reverse().map((e, i) => ({ uri: `${e.uuid}#${i}`, object: e as unknown as WireObject }));
+    // Newest first, each by its number since the monitor started (stable while newer ones arrive); paused: only
+    // those that had arrived when it was paused.
+    const events = snapshot.recentEvents;
+    const first = snapshot.eventsSeen - events.length;
+    const upTo = Math.min(events.length, (frozenAt ?? Infinity) - first);
+    rows = [];
+    for (let i = upTo - 1; i >= 0; i--) rows.push({ uri: `event:${first + i}`, object: events[i] as unknown as WireObject });
   } else {
     const map = snapshot.objects[crumb.view] as ReadonlyMap<string, WireObject>;
     const only = crumb.parent ? childrenOf(snapshot, crumb.view, crumb.parent) : null;
@@ -52,8 +78,8 @@ export function rowsFor(
     else for (const object of map.values()) add(object);
     if (crumb.view === 'action') rows.reverse(); // newest first
   }
-  const match = matcher(filter);
-  if (match) rows = rows.filter((r) => columns.some((c) => match(c.value(r.object, ctx))));
+  const match = rowMatcher(filter, columns, ctx);
+  if (match) rows = rows.filter((r) => match(r.object));
   const column = columns[sort.column];
   if (column) {
     const key = (r: Row) => (column.sortValue ? column.sortValue(r.object, ctx) : column.value(r.object, ctx));
