@@ -65,10 +65,13 @@ export function useOperations(setStatus: (status: Status | null) => void) {
         const action = await store.actions.track(uri, (a) => {
           if (objects.length === 1 && a.state !== 'Success') say({ text: `${label} ${what}: ${a.state}…`, level: 'progress' });
         });
-        if (action.state === 'Success') done++;
+        // A cancel succeeds when its action ends Canceled; one that ends otherwise came too late.
+        const wanted = op === 'cancel' ? 'Canceled' : 'Success';
+        if (action.state === wanted) done++;
         else {
           failures++;
-          lastError = action.state === 'Canceled' ? 'canceled' : await failureReason(uri);
+          lastError = op === 'cancel' ? `too late: the action had already finished (${action.state})`
+            : action.state === 'Canceled' ? 'canceled' : await failureReason(uri);
         }
       } catch (error) {
         failures++;
