@@ -1,33 +1,43 @@
-// Log panes' streams: each (container, service or action logs) into a bounded buffer, re-rendered at most ten
-// times a second however fast lines arrive. A stream that ends or fails says why in its pane.
+// Log panes' streams: each (container, service or action logs) a LogFollower into a bounded buffer, re-rendered at
+// most ten times a second however fast lines arrive. A follower resumes on its own when the API comes back (with
+// the store's event stream); a stream that ended for good, or is waiting for the API, says why in its pane.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LogStream } from '../api/index.js';
+import { LogFollower, MAX_LINES, type LogConnection, type LogLine } from '../store/log-follower.js';
 import { useMonitor } from './context.js';
 
-export const MAX_LINES = 5000;
+export { MAX_LINES, type LogConnection, type LogLine };
 
-export interface LogLine { text: string; stream: 'stdout' | 'stderr'; time: number; source: string | undefined }
-
-/** What a pane's stream delivered: its lines (bounded), and why it ended. The pane's view state is the monitor's. */
+/** What a pane's stream delivered: its lines (bounded), and how its connection is. The pane's view state is the monitor's. */
 export interface PaneData {
   lines: readonly LogLine[];
   /** Lines dropped from the top of the bounded buffer. */
   dropped: number;
+  /**
+   * live: streaming · disconnected: the API went away, the pane resumes on its own (lines already shown are not
+   * repeated; a line marked `gap` says where some may be missing) · ended: for good. Always set by this hook
+   * (optional only so that literals such as an empty pane's keep compiling; absent means live).
+   */
+  connection?: LogConnection;
+  /**
+   * What to show under the lines, or null while live: why it ended ("the container was terminated", "the server
+   * ended the stream: …"), or that it is disconnected and resumes ("disconnected: the connection was lost; it
+   * resumes when the API is back").
+   */
   ended: string | null;
 }
 
-interface Live { stream: LogStream; buffer: LogLine[]; dropped: number; ended: string | null }
-
 export function useLogPanes() {
-  const { client } = useMonitor();
+  const { client, store } = useMonitor();
   const [data, setData] = useState<ReadonlyMap<number, PaneData>>(new Map());
-  const live = useRef(new Map<number, Live>());
+  const live = useRef(new Map<number, LogFollower>());
   const flushTimer = useRef<NodeJS.Timeout | null>(null);
 
   const flush = useCallback(() => {
     flushTimer.current = null;
     const next = new Map<number, PaneData>();
-    for (const [id, l] of live.current) next.set(id, { lines: [...l.buffer], dropped: l.dropped, ended: l.ended });
+    for (const [id, f] of live.current) {
+      next.set(id, { lines: [...f.lines], dropped: f.dropped, connection: f.connection, ended: f.reason });
+    }
     setData(next);
   }, []);
   const scheduleFlush = useCallback(() => {
@@ -36,44 +46,30 @@ export function useLogPanes() {
 
   /** Opens (or reopens, with another tail) the stream of pane `id`. */
   const open = useCallback((id: number, uri: string, tail: number) => {
-    live.current.get(id)?.stream.close();
-    const stream = client.logs(uri, { tail, follow: true });
-    const entry: Live = { stream, buffer: [], dropped: 0, ended: null };
-    live.current.set(id, entry);
-    stream.onFrame((frame) => {
-      entry.buffer.push({ text: frame.log.replace(/\n$/, ''), stream: frame.streamType ?? 'stdout', time: frame.timestamp * 1000, source: frame.source });
-      if (entry.buffer.length > MAX_LINES) {
-        entry.buffer.splice(0, entry.buffer.length - MAX_LINES);
-        entry.dropped++;
-      }
-      scheduleFlush();
-    });
-    void stream.ended.then((end) => {
-      if (live.current.get(id) !== entry) return;
-      entry.ended = end.reason === 'closed by client' ? null : `stream ended: ${end.reason}`;
-      scheduleFlush();
-    });
+    live.current.get(id)?.close();
+    const follower = new LogFollower(client, uri, { tail, maxLines: MAX_LINES, events: store.events });
+    live.current.set(id, follower);
+    follower.onChange(scheduleFlush);
     scheduleFlush();
-  }, [client, scheduleFlush]);
+  }, [client, store, scheduleFlush]);
 
   const close = useCallback((id: number) => {
-    live.current.get(id)?.stream.close();
+    live.current.get(id)?.close();
     live.current.delete(id);
     scheduleFlush();
   }, [scheduleFlush]);
 
   /** Clears the pane (what arrives later still shows). */
   const clear = useCallback((id: number) => {
-    const l = live.current.get(id);
-    if (l) l.buffer.length = 0;
+    live.current.get(id)?.clear();
     scheduleFlush();
   }, [scheduleFlush]);
 
   /** The lines as they are now, for saving (not only what the last flush showed). */
-  const linesOf = useCallback((id: number): readonly LogLine[] => live.current.get(id)?.buffer ?? [], []);
+  const linesOf = useCallback((id: number): readonly LogLine[] => live.current.get(id)?.lines ?? [], []);
 
   useEffect(() => () => {
-    for (const l of live.current.values()) l.stream.close();
+    for (const f of live.current.values()) f.close();
     if (flushTimer.current) clearTimeout(flushTimer.current);
   }, []);
 
