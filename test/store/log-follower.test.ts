@@ -7,8 +7,9 @@ import type { DockerCloudClient } from '../../src/api/client.js';
 import type { Container } from '../../src/domain/index.js';
 import { FleetStore } from '../../src/store/fleet-store.js';
 import { LogFollower, type LogFollowerOptions, type LogLine } from '../../src/store/log-follower.js';
+import { ApiServer } from '../../src/server/api-server.js';
 import { clientFor } from '../helpers/client.js';
-import { eventually, findOne, startTestServer, type TestServer } from '../helpers/server.js';
+import { eventually, findOne, startTestServer, testAccounts, type TestServer } from '../helpers/server.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -125,6 +126,25 @@ describe('LogFollower', () => {
     const before = follower.lines.length;
     await eventually(() => follower.lines.length > before, 5000, 'new lines');
     expectSameAsServer(t, container.resource_uri, follower, received);
+  });
+
+  it('resumes on a new server started on the same port, with the same users (over the same cloud)', async () => {
+    const { t, client, store, container } = await setup();
+    const received = recordFrames(client);
+    const follower = follow(client, container.resource_uri, { tail: 10, events: store.events });
+    await eventually(() => follower.lines.length >= 10, 5000, 'the tail');
+    const port = t.server.port;
+    await t.server.stopListening();
+    await eventually(() => follower.connection === 'disconnected', 5000, 'disconnected');
+    // Another server process, as `dctop serve --port N --user alice:…` would be: its own hub, logins, streams.
+    const again = new ApiServer({ backend: t.backend, accounts: testAccounts(), rateLimit: 0 });
+    await again.listen(port, '127.0.0.1');
+    cleanups.push(() => again.stopListening());
+    await eventually(() => follower.connection === 'live' && follower.resumes >= 1, 10_000, 'live again');
+    const before = follower.lines.length;
+    await eventually(() => follower.lines.length > before, 5000, 'new lines');
+    expectSameAsServer(t, container.resource_uri, follower, received);
+    expect(store.getSnapshot().health.state).toBe('live');
   });
 
   it('marks a gap when the resumed tail does not reach back to what it holds, and still holds nothing twice', async () => {
