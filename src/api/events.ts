@@ -98,7 +98,8 @@ export class EventStream {
    * namespace means it is refused. The socket, open or not, is dropped and the health says so.
    */
   refused(error: DockerCloudError): void {
-    if (this.health.state === 'closed') return;
+    // Closed, or said already (a burst of refused fetches is one refusal, not one attempt each).
+    if (this.health.state === 'closed' || this.health.state === 'auth_failed' || this.health.state === 'namespace_refused') return;
     if (error.kind === 'auth') {
       this.drop();
       this.authFailed(error);

@@ -44,6 +44,8 @@ export interface LogFollowerOptions {
 }
 
 const DEFAULT_FOLLOW_BACKOFF: BackoffPolicy = { baseMs: 1000, capMs: 30_000 };
+/** After refused credentials, the follower's own attempts are this far apart (as the event stream's). */
+const AUTH_RETRY_MS = 60_000;
 /** Websocket close codes of a connection that went away, not of a stream that is over. */
 const RESUMABLE_CLOSE = new Set([1001, 1005, 1006, 1011, 1012, 1013, 1014]);
 
@@ -75,7 +77,8 @@ function classifyEnd(end: StreamEnd, uri: string): { resumable: boolean; reason:
       case 'rate_limited':
         return { resumable: true, reason: `the API is not answering for now (${error.detail})`, ...(error.retryAfterMs ? { retryAfterMs: error.retryAfterMs } : {}) };
       case 'auth':
-        return { resumable: true, reason: 'the API refused the credentials' };
+        // Slowly (a wrong key tried often locks the address out): usually the event stream, refused too, says when.
+        return { resumable: true, reason: 'the API refused the credentials', retryAfterMs: AUTH_RETRY_MS };
       case 'server':
         // An error frame (no status) ends the stream; a 5xx on the handshake is a server having a bad moment.
         if (error.status === undefined) return { resumable: false, reason: `the server ended the stream: ${error.detail}` };

@@ -76,13 +76,17 @@ describe('refused credentials', () => {
 
   it('a 401 on REST while the socket is open (the key was revoked) says so, and recovers when it is back', async () => {
     const t = await server('demo');
-    const client = await clientFor(t, 'alice', { authRetryMs: 200 });
+    const client = await clientFor(t, 'alice', { authRetryMs: 1000 });
     const store = storeOf(client);
     await store.start();
-    const container = t.backend.list('container', 'alice')[0]!;
     t.server.options.accounts.users.set('alice', 'revoked'); // the open event socket stays; REST now says 401
-    t.backend.sim.world.emit(container.resource_uri); // an event: the store re-fetches, and is refused
+    // Events on several objects: the store re-fetches them (and their parents), and every fetch is refused.
+    for (const c of t.backend.list('container', 'alice').slice(0, 5)) t.backend.sim.world.emit(c.resource_uri);
     await eventually(() => health(store).state === 'auth_failed', 5000, 'auth_failed');
+    await sleep(100);
+    // One refusal, however many fetches were refused: the next attempt is still the first one, authRetryMs away.
+    expect(health(store)).toMatchObject({ state: 'auth_failed', attempt: 1 });
+    expect(store.events.attempts).toBe(1);
     expect(store.getSnapshot().problem).toBe('the API refused the credentials of user alice (from --user and --apikey): check them');
     expect(store.getSnapshot().stale).toBe(true);
     t.server.options.accounts.users.set('alice', USERS['alice']!);
