@@ -85,7 +85,10 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     process.stderr.write(docker ? 'dctop: connecting to the Docker engine…\n' : 'dctop: starting the sandbox (a simulated cloud)…\n');
     const started = await startEmbedded(options.embedded);
     sandbox = started.child;
-    configOptions = { ...configOptions, restHost: started.url, user: started.user, apikey: started.apikey, auth: undefined };
+    configOptions = {
+      ...configOptions, restHost: started.url, user: started.user, apikey: started.apikey, auth: undefined,
+      credentialsFrom: 'the embedded server',
+    };
     mode = options.embedded.backend === 'docker' ? `docker · ${options.embedded.host || process.env['DOCKER_HOST'] || 'local engine'}` : 'sandbox · simulated cloud';
     if (!docker && await localEngineAnswers()) warnings.push('a Docker engine answers on this machine: dctop --docker monitors it');
   } else {

@@ -37,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'quit', description: 'Quit', keys: ['q'], scope: 'global', hint: 'quit' },
   { id: 'help', description: 'Help: every key', keys: ['?'], scope: 'global', hint: 'help' },
   { id: 'copy', description: 'Copy to the clipboard: on a row then n name, u UUID, r resource URI, j JSON; in a log pane the lines shown; inspecting, the JSON', keys: ['y'], scope: 'global', hint: 'copy' },
+  { id: 'reconnect', description: 'Reconnect to the API now (after it went away, refused the credentials or the namespace)', keys: ['ctrl+r'], scope: 'global' },
   { id: 'redraw', description: 'Redraw the whole screen', keys: ['ctrl+l'], scope: 'global' },
   { id: 'command', description: 'Command line (:services, :ctr web, :ns acme)', keys: [':'], scope: 'global', hint: 'command' },
   ...VIEWS.map((v): Command => ({ id: `view.${v.name}`, description: TITLES(v), keys: [v.key], scope: 'global' })),

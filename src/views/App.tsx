@@ -16,7 +16,7 @@ import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { apiOperation, parseMouse, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
 import { Body } from './Body.js';
 import { AGE_TICK_MS, COLUMNS, layoutColumns } from './columns.js';
-import { Banner, Header } from './Header.js';
+import { Banner, bannerText, Header } from './Header.js';
 import { Help, helpLines } from './Help.js';
 import { Inspect, inspectLines } from './Inspect.js';
 import {
@@ -70,7 +70,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const unsupportedHere = (v: ViewName, op: Operation) => monitor.unsupported?.[v]?.[apiOperation(v, op)];
 
   const highlighted = useHighlights(snapshot, now);
-  useTicks(highlighted.size > 0 || snapshot.health.state === 'reconnecting', 500, AGE_TICK_MS);
+  const counting = snapshot.health.state === 'reconnecting' || snapshot.health.state === 'auth_failed';
+  useTicks(highlighted.size > 0 || counting, 500, AGE_TICK_MS);
 
   // The rows of any navigation state, on the snapshot on screen: the frame and the keys read the same ones.
   const rowsOf = useMemo(() => {
@@ -102,7 +103,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const ageClock = Math.floor(now / AGE_TICK_MS) * AGE_TICK_MS;
   const ctx = useMemo(() => ({ snapshot, now: Math.max(snapshot.at, ageClock) }), [snapshot, ageClock]);
 
-  const banner = snapshot.health.state !== 'live' || snapshot.error ? 1 : 0;
+  const bannerLine = bannerText(snapshot, now, keymap.keysFor('reconnect')[0] ?? '');
+  const banner = bannerLine ? 1 : 0;
   const layoutFor = (state: UiState) => layoutOf(state, width, height, banner, monitor.spareRows ?? 0);
   const layout = layoutFor(ui);
   const widths = useMemo(() => layoutColumns(columns, layout.tableWidth - 2), [columns, layout.tableWidth]);
@@ -161,6 +163,9 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
         return void monitor.runExec(effect.uri, monitor.execCommand);
       case 'namespace': return onSwitchNamespace?.(effect.namespace);
       case 'repaint': return monitor.repaint?.();
+      case 'reconnect':
+        monitor.store.reconnect();
+        return setStatus({ text: snapshot.health.state === 'live' ? 'listing everything again…' : 'reconnecting…', level: 'progress' });
       case 'copy': {
         const refused = monitor.copy ? monitor.copy(effect.text) : 'copy needs a terminal';
         return setStatus(refused ? { text: `copy: ${refused}`, level: 'error' }
@@ -217,7 +222,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   return (
     <Box flexDirection="column" width={width}>
       <Header snapshot={snapshot} mode={monitor.mode} namespace={monitor.namespace} endpoint={monitor.endpoint} width={width} now={now} theme={theme} />
-      {banner ? <Banner snapshot={snapshot} now={now} width={width} theme={theme} /> : null}
+      {bannerLine ? <Banner text={bannerLine} width={width} theme={theme}
+        error={snapshot.health.state === 'auth_failed' || snapshot.health.state === 'namespace_refused'} /> : null}
       <TitleLine nav={ui.nav} count={rows.length} columns={columns} focused={ui.focus === 0} width={width} theme={theme}
         note={view === 'events' && ui.nav.frozenAt !== null ? `paused, ${snapshot.eventsSeen - ui.nav.frozenAt} newer not shown (p goes on)` : ''} />
       <Body ui={ui} layout={layout} width={width} table={table} logs={logs.data} theme={theme} />

@@ -47,18 +47,29 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
   );
 }
 
-/** The banner while the API is away: retries, the next attempt, the age of what is shown. */
-export function Banner({ snapshot, now, width, theme }: { snapshot: Snapshot; now: number; width: number; theme: Theme }) {
+/**
+ * The banner's line while something is wrong, or null: what (the store's problem, in words), what happens next (the
+ * next attempt, or none), what to do (the reconnect key tries at once), and how old the data shown is.
+ */
+export function bannerText(snapshot: Snapshot, now: number, reconnectKey: string): string | null {
   const h = snapshot.health;
-  let text: string | null = null;
-  if (h.state === 'reconnecting') {
-    text = `API unreachable (${h.error}) · retry ${h.attempt} in ${Math.max(0, Math.ceil((h.nextAttemptAt - now) / 1000))} s · ` +
-      `showing data from ${snapshot.staleSince ? age(snapshot.staleSince, now) : '?'} ago`;
-  } else if (h.state === 'auth_failed') {
-    text = `Authentication failed: ${h.error} · check DOCKERCLOUD_USER / DOCKERCLOUD_APIKEY`;
-  } else if (snapshot.error) {
-    text = snapshot.error;
+  const inSeconds = (at: number) => `${Math.max(0, Math.ceil((at - now) / 1000))} s`;
+  const shown = snapshot.staleSince ? ` · showing data from ${age(snapshot.staleSince, now)} ago` : '';
+  const retryNow = reconnectKey ? ` · ${reconnectKey} retries now` : '';
+  switch (h.state) {
+    case 'reconnecting':
+      return `${snapshot.problem ?? `the API is unreachable: ${h.cause}`} · retry ${h.attempt} in ${inSeconds(h.nextAttemptAt)}${retryNow}${shown}`;
+    case 'connecting':
+      return h.attempt > 0 && snapshot.problem ? `${snapshot.problem} · trying again…${shown}` : null;
+    case 'auth_failed':
+      return `${snapshot.problem ?? h.error} · next try in ${inSeconds(h.nextAttemptAt)}${retryNow}`;
+    case 'namespace_refused':
+      return `${snapshot.problem ?? h.error} · not retrying: :ns another one, or ${reconnectKey || 'reconnect'} to try again`;
+    default:
+      return snapshot.problem ?? snapshot.error;
   }
-  if (!text) return null;
-  return <Text wrap="truncate" inverse color={h.state === 'auth_failed' ? theme.fg.error : theme.fg.warning}>{` ${truncate(text, width - 2)} `}</Text>;
+}
+
+export function Banner({ text, error, width, theme }: { text: string; error: boolean; width: number; theme: Theme }) {
+  return <Text wrap="truncate" inverse color={error ? theme.fg.error : theme.fg.warning}>{` ${truncate(text, width - 2)} `}</Text>;
 }

@@ -16,7 +16,7 @@ function sourceColor(source: string, theme: Theme): string | undefined {
   return SOURCE_COLORS[h % SOURCE_COLORS.length];
 }
 
-interface VisualLine { text: string; stream: 'stdout' | 'stderr'; source: string | undefined; index: number }
+interface VisualLine { text: string; stream: 'stdout' | 'stderr'; source: string | undefined; index: number; gap: boolean }
 
 /** The lines as displayed (wrapped or not), after the search filter is NOT applied: search highlights. */
 export function visualLines(lines: readonly LogLine[], pane: Pick<PaneState, 'timestamps' | 'wrap'>, width: number): VisualLine[] {
@@ -25,23 +25,30 @@ export function visualLines(lines: readonly LogLine[], pane: Pick<PaneState, 'ti
     const stamp = pane.timestamps ? `${new Date(line.time).toISOString().slice(11, 19)} ` : '';
     const source = line.source ? `${line.source} │ ` : '';
     const text = `${stamp}${source}${sanitize(line.text)}`;
-    if (!pane.wrap || text.length <= width) out.push({ text, stream: line.stream, source: line.source, index });
-    else for (let i = 0; i < text.length; i += width) out.push({ text: text.slice(i, i + width), stream: line.stream, source: line.source, index });
+    const gap = line.gap === true;
+    if (!pane.wrap || text.length <= width) out.push({ text, stream: line.stream, source: line.source, index, gap });
+    else for (let i = 0; i < text.length; i += width) out.push({ text: text.slice(i, i + width), stream: line.stream, source: line.source, index, gap });
   });
   return out;
 }
 
-export const NO_DATA: PaneData = { lines: [], dropped: 0, ended: null };
+export const NO_DATA: PaneData = { lines: [], dropped: 0, connection: 'live', ended: null };
 
 export function LogPaneView({ pane, data, width, height, focused, theme }: {
   pane: PaneState; data: PaneData; width: number; height: number; focused: boolean; theme: Theme;
 }) {
-  const body = Math.max(1, height - 1);
+  // Why the stream ended, or that it waits for the API, takes the last line, however full the pane is.
+  const note = data.ended;
+  const body = Math.max(1, height - 1 - (note && height > 2 ? 1 : 0));
   const lines = visualLines(data.lines, pane, width);
   const end = Math.max(0, lines.length - pane.offset);
   const visible = lines.slice(Math.max(0, end - body), end);
   const match = matcher(pane.search);
-  const flags = [pane.follow && pane.offset === 0 ? 'follow' : `paused ${pane.offset}↑`, pane.wrap ? 'wrap' : '', pane.timestamps ? 'time' : '',
+  const connection = data.connection ?? 'live';
+  const following = pane.follow && pane.offset === 0;
+  // A pane does not say "follow" when nothing can come: it says it is waiting for the API, or that it ended.
+  const state = connection === 'disconnected' ? 'disconnected' : connection === 'ended' ? 'ended' : following ? 'follow' : '';
+  const flags = [state, following ? '' : `paused ${pane.offset}↑`, pane.wrap ? 'wrap' : '', pane.timestamps ? 'time' : '',
     pane.search ? `/${pane.search}/` : '', `tail ${pane.tail}`].filter(Boolean).join(' · ');
   const title = ` ${focused ? '▌' : ' '}logs ${pane.title} (${data.lines.length}) · ${flags}`;
   return (
@@ -50,14 +57,14 @@ export function LogPaneView({ pane, data, width, height, focused, theme }: {
       {visible.map((line, i) => {
         const hit = match?.(line.text) ?? false;
         return (
-          <Text key={i} wrap="truncate" color={line.stream === 'stderr' ? theme.fg.error : line.source ? sourceColor(line.source, theme) : undefined}
+          <Text key={i} wrap="truncate" dimColor={line.gap} color={line.gap ? theme.fg.warning : line.stream === 'stderr' ? theme.fg.error : line.source ? sourceColor(line.source, theme) : undefined}
             backgroundColor={hit ? theme.match.bg : undefined} inverse={hit && !theme.color}>
             {truncate(line.text, width)}
           </Text>
         );
       })}
-      {data.ended && visible.length < body ? <Text wrap="truncate" color={theme.fg.warning}>{truncate(`— ${data.ended} —`, width)}</Text> : null}
-      {Array.from({ length: Math.max(0, body - visible.length - (data.ended && visible.length < body ? 1 : 0)) }, (_, i) => <Text key={`p${i}`}> </Text>)}
+      {Array.from({ length: Math.max(0, body - visible.length) }, (_, i) => <Text key={`p${i}`}> </Text>)}
+      {note && height > 2 ? <Text wrap="truncate" color={theme.fg.warning}>{truncate(`— ${note} —`, width)}</Text> : null}
     </>
   );
 }

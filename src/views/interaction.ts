@@ -97,6 +97,7 @@ export type Effect =
   | { type: 'exec'; uri: string }
   | { type: 'namespace'; namespace: string }
   | { type: 'repaint' }
+  | { type: 'reconnect' }
   /** Put text on the clipboard; `what` says what it was ("name web-1"). */
   | { type: 'copy'; text: string; what: string }
   | { type: 'exit' };
@@ -698,6 +699,7 @@ const globalLayer: Layer = (step, press) => {
   switch (id) {
     case 'quit': return step.emit({ type: 'exit' });
     case 'redraw': return step.emit({ type: 'repaint' });
+    case 'reconnect': return step.emit({ type: 'reconnect' });
     case 'copy': {
       const selected = step.selected();
       if (!selected) return step.say('copy: nothing selected', 'error');

@@ -232,14 +232,21 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     expect(await term.screen()).not.toMatch(/Terminate/);
   });
 
-  it('shows the reconnect banner while the server is down, and recovers', async () => {
-    const term = await monitor();
+  it('while the server is down the banner says why and counts, log panes say disconnected; ctrl-r, and both resume', async () => {
+    const term = await monitor('--view', 'containers');
+    await term.send('l');
+    await term.waitFor(/logs container \S+ \(\d+\) · follow/);
     const port = t.server.port;
     await t.server.stopListening();
-    await term.waitFor(/API unreachable .* retry \d+ in \d+ s/, 10000);
+    await term.waitFor(/the API is unreachable at http:\S+: connection refused · retry \d+ in \d+ s · ctrl\+r retries now/, 10000);
+    await term.waitFor(/logs container \S+ \(\d+\) · disconnected/, 10000);
+    expect(await term.screen()).toMatch(/— disconnected: .* —/);
+    await new Promise((r) => setTimeout(r, 3000)); // a few failed attempts: the next one is seconds away
     await t.server.listen(port, '127.0.0.1');
-    await term.waitForGone(/API unreachable/, 15000);
-    await term.waitFor(/● live/);
+    await term.send('C-r');
+    await term.waitFor(/● live/, 3000);
+    await term.waitFor(/logs container \S+ \(\d+\) · follow/, 10000);
+    expect(await term.screen()).not.toMatch(/unreachable|disconnected/);
   });
 
   it('opens a shell in a running container and comes back to where it was', async () => {

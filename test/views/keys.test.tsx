@@ -270,8 +270,8 @@ describe('what the first review found', () => {
     await eventually(() => /▌logs container db-1/.test(r.frame()), 5000, 'a focused pane');
     r.stdin.write('x');
     await eventually(() => /Stop acts on the table: Tab to it first/.test(r.frame()), 2000, 'said');
-    r.stdin.write('\t7i');
-    await eventually(() => /Inspect is for .* not events/.test(r.frame()), 2000, 'said');
+    r.stdin.write('\t7x');
+    await eventually(() => /Stop is for .* not events/.test(r.frame()), 2000, 'said');
   });
 
   it('Esc back from a drill-down returns to the row it came from', async () => {
