@@ -128,9 +128,11 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     restore();
     process.exit(0);
   });
+  // The terminal is gone (its window closed, the SSH link dropped): there is nothing to restore on it, and Node's own
+  // reset of a vanished tty at exit fails an assertion with a native stack trace. The sandbox goes, then this process.
   process.once('SIGHUP', () => {
-    restore();
-    process.exit(0);
+    sandbox?.kill('SIGTERM');
+    process.kill(process.pid, 'SIGKILL');
   });
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);

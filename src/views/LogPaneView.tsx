@@ -59,7 +59,7 @@ export function LogPaneView({ pane, data, width, height, focused, theme }: {
         return (
           <Text key={i} wrap="truncate" dimColor={line.gap} color={line.gap ? theme.fg.warning : line.stream === 'stderr' ? theme.fg.error : line.source ? sourceColor(line.source, theme) : undefined}
             backgroundColor={hit ? theme.match.bg : undefined} inverse={hit && !theme.color}>
-            {truncate(line.text, width)}
+            {truncate(line.text, width) || ' ' /* an empty Text takes no row */}
           </Text>
         );
       })}

@@ -22,7 +22,7 @@ export function Overlay({ title, lines, offset, search, width, height, theme, em
         const hit = match?.(line) ?? false;
         return (
           <Text key={i} wrap="truncate" bold={emphasis(line)} backgroundColor={hit ? theme.match.bg : undefined} color={hit ? theme.match.fg : undefined}
-            inverse={hit && !theme.color}>{truncate(line, width)}</Text>
+            inverse={hit && !theme.color}>{truncate(line, width) || ' ' /* an empty Text takes no row */}</Text>
         );
       })}
       {Array.from({ length: Math.max(0, body - visible.length) }, (_, i) => <Text key={`p${i}`}> </Text>)}

@@ -198,3 +198,32 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('copy and the mouse', ()
     await term.waitFor(/copy: copy is off \("clipboard": false in the config\)/);
   });
 });
+
+describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the terminal going away', () => {
+  it('closing the terminal ends dctop and its sandbox quietly: no assertion, no stack trace, no server left', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'dctop-hup-'));
+    const err = join(dir, 'stderr');
+    const fleet = String(100 + (process.pid % 800)); // a fleet size to find this sandbox by
+    const term = await Terminal.start(['sh', '-c', `exec node ${CLI} --fleet ${fleet} 2>${err}`], {
+      cols: 100, rows: 30, env: { CI: undefined, DOCKERCLOUD_REST_HOST: undefined, DOCKERCLOUD_USER: undefined, XDG_CONFIG_HOME: dir },
+    });
+    await term.waitFor(/sandbox · simulated cloud/, 15000);
+    await term.waitFor(/● live/, 15000);
+    const sandboxes = () => {
+      try {
+        return execFileSync('pgrep', ['-f', `serve --port 0 --fleet ${fleet} `]).toString().trim().split('\n').filter(Boolean);
+      } catch {
+        return []; // pgrep: none
+      }
+    };
+    expect(sandboxes()).toHaveLength(1);
+    await term.close(); // the tmux server goes, and with it the pty: SIGHUP
+    const deadline = Date.now() + 5000;
+    while (sandboxes().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(sandboxes()).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readFileSync(err, 'utf8')).not.toMatch(/Assertion|ResetStdio|node::/);
+  });
+});

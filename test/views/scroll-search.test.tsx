@@ -31,8 +31,10 @@ describe('scrolling stops at the last page', () => {
     await eventually(() => expect(r.frame()).toMatch(/^ help/m));
     const first = range(r.frame());
     expect(first.from).toBe(1);
+    expect(r.frame().split('\n')).toHaveLength(24); // its empty lines take their rows too
     r.stdin.write('G');
     await tick();
+    expect(r.frame().split('\n')).toHaveLength(24);
     const last = range(r.frame());
     expect(last.to).toBe(last.of);
     expect(last.to - last.from + 1).toBe(first.to - first.from + 1); // as many lines as the first page
