@@ -173,9 +173,13 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.resume();
     // stdin may deliver strings (Ink set an encoding) or bytes: ctrl-] is the character \u001d either way.
+    let detached = false;
     const onData = (data: Buffer | string) => {
       const text = typeof data === 'string' ? data : data.toString('utf8');
-      if (text.includes('\u001d')) session.close(); // ctrl-]
+      if (text.includes('\u001d')) { // ctrl-]
+        detached = true;
+        session.close();
+      }
       else void session.write(text);
     };
     stdin.on('data', onData);
@@ -183,7 +187,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     const end = await session.ended;
     stdin.off('data', onData);
     stdout.write(`\u001b[2J\u001b[H\u001b[?25l${mouse ? MOUSE_ON : ''}`);
-    const how = end.error ? `failed: ${end.error.message}` : `ended (${end.reason})`;
+    const how = end.error ? `failed: ${end.error.message}` : detached ? 'left with ctrl-] (the session is closed)' : `ended (${end.reason})`;
     afterExec = `exec ${name}: ${how}`;
     instance = render(root(), renderOptions);
     execSession = null;
@@ -200,6 +204,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     spareRows: inkFixed() ? 0 : 1,
     // A resize repaints everything (ink, as patched), and the app renders again for the size: the same as ctrl-l.
     repaint: () => void stdout.emit('resize'),
+    clipboardOff: noClipboard,
     copy: (text) => {
       if (noClipboard) return noClipboard;
       if (text.length > COPY_LIMIT) return `${text.length} characters is more than a terminal takes at once (${COPY_LIMIT})`;

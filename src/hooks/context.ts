@@ -31,6 +31,8 @@ export interface MonitorContextValue {
   namespaces?: readonly string[];
   /** Where the configuration file is (or would be), for help to say. */
   configPath?: string;
+  /** Why copying is off (the config, the terminal), or null. */
+  clipboardOff?: string | null;
   /** Puts text on the clipboard; says why not when it cannot. Absent: no terminal to ask (tests). */
   copy?: (text: string) => string | null;
   /** Draws the whole screen again, nothing of what it shows trusted (ctrl-l). */

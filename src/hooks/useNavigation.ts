@@ -6,7 +6,7 @@ import type { ViewName } from '../keys/index.js';
 export interface Crumb {
   view: ViewName; parent: string | null; label: string | null;
   /** Where the person was in this view when they drilled down from it: Esc comes back there. */
-  saved?: Pick<NavState, 'cursor' | 'selected' | 'filter' | 'sort'>;
+  saved?: Pick<NavState, 'cursor' | 'selected' | 'filter' | 'sort'> & { frozenAt?: number | null };
 }
 
 export interface NavState {
@@ -27,6 +27,8 @@ export interface NavState {
 export type NavAction =
   | { type: 'view'; view: ViewName; filter?: string }
   | { type: 'drill'; view: ViewName; parent: string; label: string }
+  /** To an object in its own view (from an event), as a step Esc comes back from. */
+  | { type: 'jump'; view: ViewName; uri: string }
   | { type: 'back' }
   | { type: 'move'; to: number; uri: string | null }
   | { type: 'filter'; filter: string }
@@ -52,6 +54,11 @@ export function navReducer(state: NavState, action: NavAction): NavState {
       const saved = { cursor: state.cursor, selected: state.selected, filter: state.filter, sort: state.sort };
       const here = { ...state.path[state.path.length - 1]!, saved };
       return { ...state, ...fresh, path: [...state.path.slice(0, -1), here, { view: action.view, parent: action.parent, label: action.label }] };
+    }
+    case 'jump': {
+      const saved = { cursor: state.cursor, selected: state.selected, filter: state.filter, sort: state.sort, frozenAt: state.frozenAt };
+      const here = { ...state.path[state.path.length - 1]!, saved };
+      return { ...state, ...fresh, selected: action.uri, path: [...state.path.slice(0, -1), here, { view: action.view, parent: null, label: null }] };
     }
     case 'back': {
       if (state.filter) return { ...state, filter: '' };

@@ -103,6 +103,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const ageClock = Math.floor(now / AGE_TICK_MS) * AGE_TICK_MS;
   const ctx = useMemo(() => ({ snapshot, now: Math.max(snapshot.at, ageClock) }), [snapshot, ageClock]);
 
+  const refused = snapshot.health.state === 'auth_failed' || snapshot.health.state === 'namespace_refused';
   const bannerLine = bannerText(snapshot, now, keymap.keysFor('reconnect')[0] ?? '');
   const banner = bannerLine ? 1 : 0;
   const layoutFor = (state: UiState) => layoutOf(state, width, height, banner, monitor.spareRows ?? 0);
@@ -138,6 +139,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     object: (uri) => findObject(snapshot, uri),
     namespaces: () => monitor.namespaces ?? [monitor.namespace],
     eventsSeen: () => snapshot.eventsSeen,
+    clipboardOff: () => (monitor.copy ? monitor.clipboardOff ?? null : 'copy needs a terminal'),
     framesWritten,
     unsupported: unsupportedHere,
   };
@@ -186,6 +188,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       for (const effect of result.effects) runEffectRef.current(effect);
       return setUi(uiRef.current);
     }
+    // What the status line said was about the key before: the next key clears it (progress stays until it ends).
+    setStatus((s) => (s && s.level !== 'progress' ? null : s));
     for (const press of splitKeys(input, key)) {
       const result = reduceKey(uiRef.current, press.input, press.key, envRef.current);
       uiRef.current = result.ui;
@@ -216,18 +220,19 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       : <Inspect lines={overlayLines} title={inspected ? nameOf(inspected) : 'gone'} offset={overlay.offset} search={overlay.search} width={tableWidth} height={tableHeight} theme={theme} />
   ) : (
     <Table rows={rows} columns={columns} widths={widths} height={layout.bodyRows} cursor={cursor} top={top.current}
-      marks={marks} highlighted={highlighted} stale={snapshot.stale} ctx={ctx} theme={theme} />
+      marks={marks} highlighted={highlighted} stale={snapshot.stale} ctx={ctx} theme={theme} sort={ui.nav.sort} />
   );
 
   return (
     <Box flexDirection="column" width={width}>
       <Header snapshot={snapshot} mode={monitor.mode} namespace={monitor.namespace} endpoint={monitor.endpoint} width={width} now={now} theme={theme} />
       {bannerLine ? <Banner text={bannerLine} width={width} theme={theme}
-        error={snapshot.health.state === 'auth_failed' || snapshot.health.state === 'namespace_refused'} /> : null}
+        error={refused} /> : null}
       <TitleLine nav={ui.nav} count={rows.length} columns={columns} focused={ui.focus === 0} width={width} theme={theme}
         note={view === 'events' && ui.nav.frozenAt !== null ? `paused, ${snapshot.eventsSeen - ui.nav.frozenAt} newer not shown (p goes on)` : ''} />
       <Body ui={ui} layout={layout} width={width} table={table} logs={logs.data} theme={theme} />
-      <StatusLine status={status} idle={`${readonly ? 'read-only · ' : ''}${snapshot.complete ? 'ready' : 'loading…'}`} width={width} theme={theme} />
+      <StatusLine status={status} width={width} theme={theme}
+        idle={`${readonly ? 'read-only · ' : ''}${snapshot.complete ? 'ready' : refused ? 'nothing loaded (see above)' : 'loading…'}`} />
       <BottomLine prompt={ui.prompt} hints={hints} fixed={fixed} width={width} theme={theme} />
     </Box>
   );

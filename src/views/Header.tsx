@@ -39,8 +39,9 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
           `${snapshot.objects.service.size} services · containers `}
         <Text color={theme.state.running}>{`${STATE_SYMBOL.running} ${counts.running} `}</Text>
         <Text color={theme.state.transition}>{`${STATE_SYMBOL.transition} ${counts.transition} `}</Text>
-        <Text color={theme.state.stopped}>{`${STATE_SYMBOL.stopped} ${counts.stopped} `}</Text>
-        <Text color={theme.state.terminated}>{`${STATE_SYMBOL.terminated} ${counts.terminated}`}</Text>
+        <Text color={theme.state.stopped}>{`${STATE_SYMBOL.stopped} ${counts.stopped}`}</Text>
+        {/* Terminated containers are gone (kept a while for T): counting them beside the others read as failures. */}
+        {counts.terminated ? <Text color={theme.state.terminated}>{` · ${counts.terminated} terminated recently`}</Text> : null}
         {snapshot.stale && snapshot.staleSince ? <Text color={theme.fg.warning}>{` · data ${age(snapshot.staleSince, now)} old`}</Text> : null}
       </Text>
     </>

@@ -19,10 +19,11 @@ export function TitleLine({ nav, count, columns, focused, width, theme, note }: 
   const title = ` ${viewSpec(crumb.view).title}${crumb.label ? ` of ${crumb.label}` : ''} (${count})` +
     `${nav.filter ? ` /${nav.filter}/` : ''}${sort}` +
     `${nav.marks.length ? ` · ${nav.marks.length} marked` : ''}${nav.allTerminated ? ' · all terminated shown' : ''}${note ? ` · ${note}` : ''}`;
-  const crumbs = nav.path.map((c) => c.label ?? viewSpec(c.view).title).join(' › ');
+  // Where the person came from, once there is somewhere: "stacks › shop › web".
+  const crumbs = nav.path.length > 1 ? `   ${nav.path.map((c) => c.label ?? viewSpec(c.view).title).join(' › ')}` : '';
   return (
     <Text wrap="truncate" bold color={focused ? theme.fg.accent : theme.fg.muted}>
-      {truncate(`${title}   ${crumbs}`, width)}
+      {truncate(`${title}${crumbs}`, width)}
     </Text>
   );
 }
@@ -44,8 +45,10 @@ export function BottomLine({ prompt, hints, fixed, width, theme }: {
   if (prompt.kind === 'confirm') line = questionLine(prompt, width);
   else if (prompt.kind === 'copy') line = `copy ${String(prompt.object['name'] ?? prompt.object['uuid'] ?? '')}: n name · u UUID · r resource URI · j JSON`;
   else {
+    const one = prompt.kind === 'scale' && prompt.request.objects.length === 1 ? prompt.request.objects[0]! : undefined;
+    const now = one ? one['target_num_containers'] ?? one['target_num_nodes'] : undefined;
     const label = prompt.kind === 'scale'
-      ? `scale ${prompt.request.objects.length === 1 ? String(prompt.request.objects[0]!['name']) : `${prompt.request.objects.length} objects`} to: `
+      ? `scale ${one ? `${String(one['name'])}${now === undefined ? '' : ` (now ${String(now)})`}` : `${prompt.request.objects.length} objects`} to: `
       : prompt.kind === 'command' ? ':' : '/';
     line = `${label}${prompt.text}█`;
   }

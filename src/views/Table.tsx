@@ -71,11 +71,14 @@ export interface TableProps {
   stale: boolean;
   ctx: ColumnContext;
   theme: Theme;
+  /** The column sorted by (its header is marked), -1 for none. */
+  sort: { column: number; reverse: boolean };
 }
 
-export function Table({ rows, columns, widths, height, cursor, top, marks, highlighted, stale, ctx, theme }: TableProps) {
+export function Table({ rows, columns, widths, height, cursor, top, marks, highlighted, stale, ctx, theme, sort }: TableProps) {
   const visible = rows.slice(top, top + height);
-  const header = ` ${columns.flatMap((c, i) => (widths[i] ? [fit(c.header, widths[i])] : [])).join(' ')}`;
+  const mark = (i: number) => (i === sort.column ? (sort.reverse ? '↓' : '↑') : '');
+  const header = ` ${columns.flatMap((c, i) => (widths[i] ? [fit(c.header + mark(i), widths[i])] : [])).join(' ')}`;
   return (
     <>
       <Text wrap="truncate" bold color={theme.fg.muted}>{header}</Text>

@@ -109,7 +109,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'image', header: 'IMAGE', width: 18, flex: true, max: 40, value: (s: Service) => sanitize(s.image_name) },
     { key: 'stack', header: 'STACK', width: 12, drop: 4, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
     DEPLOYED, UUID,
-    { key: 'strategy', header: 'STRATEGY', width: 12, wide: true, value: (s: Service) => s.deployment_strategy ?? '' },
+    { key: 'strategy', header: 'STRATEGY', width: 17, wide: true, value: (s: Service) => s.deployment_strategy ?? '' },
     { key: 'restart', header: 'RESTART', width: 10, wide: true, value: (s: Service) => s.autorestart ?? '' },
     { key: 'autoredeploy', header: 'AUTOREDEPLOY', width: 12, wide: true, value: (s: Service) => (s.autoredeploy ? 'yes' : 'no') },
     { key: 'ports', header: 'PORTS', width: 18, wide: true, max: 40, value: (s: Service) => servicePorts(s) },
@@ -147,17 +147,32 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   ],
 };
 
+/** The newest event of each object, per list of events (the snapshot's, which changes as a whole). */
+const newestOf = new WeakMap<readonly CloudEvent[], Map<string, CloudEvent>>();
+function newestEvent(ctx: ColumnContext, uri: string): CloudEvent | undefined {
+  const events = ctx.snapshot.recentEvents;
+  let newest = newestOf.get(events);
+  if (!newest) {
+    newest = new Map();
+    for (const e of events) newest.set(e.resource_uri, e);
+    newestOf.set(events, newest);
+  }
+  return newest.get(uri);
+}
+
 /**
- * What an event's object says about it now: a stopped container's exit code and message, a service's running
- * count, a failed action's verb. Events carry only the new state; the object shows why.
+ * Why, as far as the object says: a stopped container's exit code and message, a service's running count, an
+ * action's verb. Events carry only the new state, and the object is as it is now: so only the newest event of an
+ * object gets its detail (on an older one it would describe a later moment).
  */
 function eventDetail(e: CloudEvent, ctx: ColumnContext): string {
   const objects = ctx.snapshot.objects;
+  if (newestEvent(ctx, e.resource_uri) !== e) return '';
   switch (e.type) {
     case 'container': {
       const c = objects.container.get(e.resource_uri);
       if (!c || c.exit_code === null || c.state !== e.state || e.state === 'Running') return '';
-      return `exit ${c.exit_code}${c.exit_code_msg ? ` ${c.exit_code_msg}` : ''}`;
+      return c.exit_code_msg || `exit ${c.exit_code}`;
     }
     case 'service': {
       const s = objects.service.get(e.resource_uri);

@@ -17,7 +17,8 @@ import { truncate } from './text.js';
 
 export type Prompt =
   | { kind: 'command'; text: string; completion?: Completion }
-  | { kind: 'filter'; text: string; completion?: Completion }
+  /** `before`: the filter when the prompt opened, which Esc puts back. */
+  | { kind: 'filter'; text: string; before: string; completion?: Completion }
   /** A search in a log pane (its id), or in help or the inspector (null): found as it is typed. */
   | { kind: 'search'; text: string; pane: number | null }
   | { kind: 'scale'; text: string; request: Request }
@@ -122,6 +123,8 @@ export interface KeyEnv {
   namespaces(): readonly string[];
   /** The first row of the table on screen (where a click lands). */
   tableTop(): number;
+  /** Why copying is off, or null. */
+  clipboardOff(): string | null;
   /** How many events have arrived (the events view pauses at a count). */
   eventsSeen(): number;
   /** An object of the snapshot by its URI. */
@@ -263,6 +266,7 @@ const promptLayer: Layer = (step, press) => {
   if (name === 'esc') {
     if (prompt.kind === 'confirm' || prompt.kind === 'scale') step.say(`${prompt.request.label} canceled`);
     if (prompt.kind === 'search') search(step, prompt.pane, '');
+    if (prompt.kind === 'filter') step.nav({ type: 'filter', filter: prompt.before }); // as it was before the prompt
     return step.set({ prompt: null });
   }
   if (name === 'enter') {
@@ -563,10 +567,7 @@ const tableLayer: Layer = (step, press) => {
     const object = step.env.object(uri);
     const kind = viewByAlias(String(event['type']));
     if (!object || !kind) return step.say(`${labelOf(command).toLowerCase()}: the ${String(event['type'])} of this event is gone`, 'error');
-    if (command.id === 'drill') {
-      step.nav({ type: 'view', view: kind });
-      return step.nav({ type: 'move', to: 0, uri });
-    }
+    if (command.id === 'drill') return step.nav({ type: 'jump', view: kind, uri }); // Esc comes back to the event
     if (command.id === 'logs' && !viewSpec(kind).logs) return step.say(`logs: a ${viewSpec(kind).noun[0]} has no logs`, 'error');
     selected = { uri, object };
     view = kind;
@@ -628,10 +629,12 @@ function requestOperation(step: Step, command: Command): true {
   }
   if (!targets.length) return step.say(`${verb}: ${marks.length ? 'none of the marked objects is shown' : 'nothing selected'}`, 'error');
   const allowed = targets.filter((o) => opAllowed(o, op, view));
-  const skipped = targets.filter((o) => !allowed.includes(o)).map((o) => `${objectName(o)} (${String(o['state'] ?? 'no state')})`);
+  const skipped = targets.filter((o) => !allowed.includes(o)).map((o) => `${objectName(o)} (${whyNot(o, op, view)})`);
   const hidden = marks.length ? marks.length - targets.length : 0;
   if (hidden) skipped.push(`${hidden} marked not shown (filtered out or gone)`);
   if (!allowed.length) {
+    // An action's own flags say whether it can be canceled or retried now, whatever its state.
+    if (view === 'action' && (op === 'cancel' || op === 'retry')) return step.say(`${verb}: not possible for ${listed(skipped)}`, 'error');
     const states = allowedStates(op, view);
     return step.say(`${verb}${states ? ` needs ${states}` : ' is not possible'}: not for ${listed(skipped)}`, 'error');
   }
@@ -646,6 +649,16 @@ function requestOperation(step: Step, command: Command): true {
     if (step.env.confirm) return step.set({ prompt: { kind: 'confirm', text: '', request, typeName: null, askedAt: step.env.framesWritten() } });
   }
   return go(step, request);
+}
+
+/** Why an operation is not offered on an object: its state, or for actions what their flags say. */
+function whyNot(o: WireObject, op: Operation, view: ViewName): string {
+  const state = String(o['state'] ?? 'no state');
+  if (view === 'action' && op === 'cancel' && allows(KINDS.action.operations, 'cancel', state)) {
+    return `${state}, and it cannot stop now: part-way through, or on its last step`;
+  }
+  if (view === 'action' && op === 'retry' && state === 'Success') return 'it succeeded';
+  return state;
 }
 
 function allowedStates(op: Operation, view: ViewName): string {
@@ -703,12 +716,14 @@ const globalLayer: Layer = (step, press) => {
     case 'copy': {
       const selected = step.selected();
       if (!selected) return step.say('copy: nothing selected', 'error');
+      const off = step.env.clipboardOff();
+      if (off) return step.say(`copy: ${off}`, 'error');
       const object = step.view === 'events' ? step.env.object(selected.object['resource_uri'] as string) ?? selected.object : selected.object;
       return step.set({ prompt: { kind: 'copy', text: '', object } });
     }
     case 'help': return step.set({ overlay: { kind: 'help', offset: 0, search: '' } });
     case 'command': return step.set({ prompt: { kind: 'command', text: '' } });
-    case 'filter': return step.set({ prompt: { kind: 'filter', text: '' } }); // a new filter: what is typed replaces the old one
+    case 'filter': return step.set({ prompt: { kind: 'filter', text: '', before: ui.nav.filter } }); // what is typed replaces the old one
     case 'back': return step.nav({ type: 'back' });
     case 'pane.next': {
       // Focus cycles table → pane 1 → pane 2 → … → table.

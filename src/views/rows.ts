@@ -1,5 +1,5 @@
 // The rows a view shows: its objects (or those under the drilled-into parent), filtered, sorted.
-import type { WireObject } from '../domain/index.js';
+import { parseWireDate, type WireObject } from '../domain/index.js';
 import type { Crumb } from '../hooks/useNavigation.js';
 import { childrenOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { COLUMNS, type Column, type ColumnContext } from './columns.js';
@@ -45,6 +45,18 @@ export function rowMatcher(filter: string, columns: readonly Column[], ctx: Colu
   return (o) => terms.every((t) => t(o));
 }
 
+function startOf(action: WireObject): number {
+  const t = parseWireDate((action['start_date'] as string | null) ?? null);
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/** Numbers by value, text naturally (api-2 before api-10), as people read names. */
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+function compare(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return natural.compare(String(a), String(b));
+}
+
 /** Terminated objects show (marked) this long; then only when asked for (T). */
 export const RECENTLY_TERMINATED_MS = 10_000;
 
@@ -76,7 +88,12 @@ export function rowsFor(
     };
     if (only) for (const uri of only) add(map.get(uri));
     else for (const object of map.values()) add(object);
-    if (crumb.view === 'action') rows.reverse(); // newest first
+    // Newest first, by when they started: the first listing (newest first) and live arrivals come in different orders.
+    // (Dates have seconds: within one, the later arrival first.)
+    if (crumb.view === 'action') {
+      const order = new Map(rows.map((r, i) => [r, i]));
+      rows.sort((a, b) => startOf(b.object) - startOf(a.object) || order.get(b)! - order.get(a)!);
+    }
   }
   const match = rowMatcher(filter, columns, ctx);
   if (match) rows = rows.filter((r) => match(r.object));
@@ -84,7 +101,7 @@ export function rowsFor(
   if (column) {
     const key = (r: Row) => (column.sortValue ? column.sortValue(r.object, ctx) : column.value(r.object, ctx));
     const keyed = rows.map((r) => ({ r, k: key(r) }));
-    keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * (sort.reverse ? -1 : 1));
+    keyed.sort((a, b) => compare(a.k, b.k) * (sort.reverse ? -1 : 1));
     rows = keyed.map((x) => x.r);
   } else if (sort.reverse) rows.reverse();
   return rows;

@@ -61,7 +61,7 @@ describe.skipIf(needsEngine(PLAIN_ENGINE) || (!tmuxAvailable() && !process.env['
     await term.send('Enter');
     await term.waitFor(/^29$/m);
     await term.send('C-]'); // detaches
-    await term.waitFor(new RegExp(`exec ${PREFIX}late: ended \\(closed by client\\)`));
+    await term.waitFor(new RegExp(`exec ${PREFIX}late: left with ctrl-\\]`));
     await term.send('e');
     await term.waitFor(new RegExp(`dctop: sh in ${PREFIX}late · exit or ctrl-d ends it`));
     await term.type('exit');

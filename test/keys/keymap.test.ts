@@ -285,3 +285,4 @@ describe('the default registry', () => {
     for (const v of VIEWS) expect(findCommand(`view.${v}`)?.scope, v).toBe('global');
   });
 });
+

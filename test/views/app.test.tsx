@@ -104,7 +104,7 @@ describe('the App view', () => {
     }
     await eventually(() => /services \(1\)/.test(lastFrame() ?? '') && !/█/.test(lastFrame() ?? ''), 5000, 'filtered');
     stdin.write('=');
-    await eventually(() => /scale hello-world to:/.test(lastFrame() ?? ''), 5000, 'the prompt');
+    await eventually(() => /scale hello-world \(now \d+\) to:/.test(lastFrame() ?? ''), 5000, 'the prompt');
     stdin.write('3\r');
     await eventually(() => /hello-world\s+▶ Running\s+3\/3/.test(lastFrame() ?? ''), 8000, 'scaled on screen');
     await eventually(() => /Scale to 3: hello-world: 1\/1 done/.test(lastFrame() ?? ''), 8000, 'the result in the status line');

@@ -52,11 +52,14 @@ describe('the events view', () => {
     expect(title(r.frame())).not.toMatch(/paused/);
   });
 
-  it("shows why: a stopped container's exit code in DETAIL", async () => {
+  it("shows why: a stopped container's exit code in DETAIL, on its newest event only", async () => {
     const r = app();
     await stop('cache-2');
-    await eventually(() => expect(r.frame()).toMatch(/container\s+update\s+◼ Stopped\s+container cache-2\s+exit \d+/));
+    await eventually(() => expect(r.frame()).toMatch(/container\s+update\s+◼ Stopped\s+container cache-2\s+[Ee]xit \d+/));
     await start('cache-2');
+    await eventually(() => expect(r.frame()).toMatch(/container\s+update\s+▶ Running\s+container cache-2/));
+    // The object is running now: its earlier Stopped event no longer claims an exit code it does not show.
+    expect(r.frame()).not.toMatch(/◼ Stopped\s+container cache-2\s+[Ee]xit/);
   });
 
   it('filters by column: type:container state:stopped', async () => {
@@ -88,6 +91,8 @@ describe('the events view', () => {
     r.stdin.write('\r');
     await eventually(() => expect(r.frame()).toMatch(/^ containers \(\d+\)/m));
     expect(r.frame()).toMatch(/^› api-3 /m);
+    r.stdin.write('\u001b'); // back to the events, where it was
+    await eventually(() => expect(r.frame()).toMatch(/^ events \(\d+\) \/api-3\//m));
     await start('api-3');
   });
 });

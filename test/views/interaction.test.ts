@@ -11,7 +11,7 @@ const rows: Row[] = ['web-1', 'web-2'].map((name, i) => ({ uri: `/api/app/v1/ali
 function env(frames: { n: number }): KeyEnv {
   return {
     keymap: new Keymap(), readonly: false, confirm: true, rows: () => rows, layout: (ui) => layoutOf(ui, 120, 40, 0),
-    widths: () => [], overlayLines: () => [], names: () => [], namespaces: () => [], tableTop: () => 0, object: () => undefined, eventsSeen: () => 0, paneLines: () => [], framesWritten: () => frames.n, unsupported: () => undefined,
+    widths: () => [], overlayLines: () => [], names: () => [], namespaces: () => [], tableTop: () => 0, object: () => undefined, eventsSeen: () => 0, clipboardOff: () => null, paneLines: () => [], framesWritten: () => frames.n, unsupported: () => undefined,
   };
 }
 
@@ -49,6 +49,33 @@ describe('confirmations and frames', () => {
     const r = reduceKey(ui, 'y', { meta: true }, e);
     ui = r.ui;
     expect(r.effects.some((f) => f.type === 'operate')).toBe(false);
+    expect(ui.prompt).toBeNull();
+  });
+});
+
+describe('what the review found', () => {
+  const action = (state: string, cancelable: boolean): Row => ({
+    uri: '/api/audit/v1/action/1/', object: { resource_uri: '/api/audit/v1/action/1/', action: 'Stack Redeploy', state, can_be_canceled: cancelable, can_be_retried: false },
+  });
+  function envWith(list: Row[]): KeyEnv {
+    return { ...env({ n: 0 }), rows: () => list };
+  }
+  const said = (effects: { type: string }[]) => effects.flatMap((f) => (f.type === 'status' ? [(f as { status: { text: string } }).status.text] : []));
+
+  it('a cancel refused says the action cannot stop now, not that it needs the state it is in', () => {
+    const { effects } = press(initialUi(initialNav('action')), 'C', envWith([action('In progress', false)]));
+    expect(said(effects)).toEqual(['cancel: not possible for Stack Redeploy (In progress, and it cannot stop now: part-way through, or on its last step)']);
+  });
+
+  it('Esc in the filter prompt puts back the filter from before it opened', () => {
+    const e = env({ n: 0 });
+    let { ui } = press(initialUi(initialNav('container')), '/web', e);
+    ui = reduceKey(ui, '', { return: true }, e).ui;
+    expect(ui.nav.filter).toBe('web');
+    ({ ui } = press(ui, '/db', e));
+    expect(ui.nav.filter).toBe('db'); // as it is typed
+    ui = reduceKey(ui, '', { escape: true }, e).ui;
+    expect(ui.nav.filter).toBe('web');
     expect(ui.prompt).toBeNull();
   });
 });

@@ -46,3 +46,31 @@ describe('rowsFor', () => {
     expect(names(rowsFor(s, crumb, '', { column: 0, reverse: true }, true, NOW))).toEqual(['web', 'old', 'fresh', 'db']);
   });
 });
+
+describe('sorting and order', () => {
+  it('sorts names naturally: api-2 before api-10', () => {
+    const s = snapshot(['api-10', 'api-2', 'api-1', 'API-3'].map((n) => svc(n, 'Running')), []);
+    expect(names(rowsFor(s, crumb, '', { column: 0, reverse: false }, false, NOW))).toEqual(['api-1', 'api-2', 'API-3', 'api-10']);
+  });
+
+  it('lists actions newest first by when they started, whatever order they came in', () => {
+    const action = (uuid: string, minute: number): WireObject => ({
+      resource_uri: `/api/audit/v1/action/${uuid}/`, uuid, action: `A ${uuid}`, state: 'Success', object: '', user: 'alice',
+      start_date: `Tue, 1 Dec 2026 10:${String(minute).padStart(2, '0')}:00 +0000`, end_date: null,
+    });
+    const base = snapshot([], []);
+    // The first listing came newest first; a new one was added at the end.
+    const actions = [action('b', 20), action('a', 10), action('c', 30)];
+    const s = { ...base, objects: { ...base.objects, action: new Map(actions.map((a) => [a.resource_uri, a])) } } as unknown as Snapshot;
+    const rows = rowsFor(s, initialNav('action').path[0]!, '', { column: -1, reverse: false }, false, NOW);
+    expect(rows.map((r) => r.object['uuid'])).toEqual(['c', 'b', 'a']);
+  });
+
+  it('a filter word with an unknown column is plain text; known columns match only there', () => {
+    const s = snapshot([svc('web', 'Running'), svc('db', 'Stopped')], []);
+    const filtered = (f: string) => names(rowsFor(s, crumb, f, { column: -1, reverse: false }, false, NOW));
+    expect(filtered('state:stopped')).toEqual(['db']);
+    expect(filtered('name:web state:running')).toEqual(['web']);
+    expect(filtered('name:stopped')).toEqual([]);
+  });
+});

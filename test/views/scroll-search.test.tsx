@@ -124,6 +124,21 @@ describe('help', () => {
   });
 });
 
+describe('the status line and the title', () => {
+  it('a message lasts until the next key; the title names the view once', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    expect(r.frame().split('\n')[2]).toMatch(/^ services \(\d+\)$/); // no "   services" after it at the top
+    r.stdin.write(':');
+    await tick();
+    r.stdin.write('foo\r');
+    await eventually(() => expect(r.frame()).toMatch(/unknown command ':foo'/));
+    r.stdin.write('j');
+    await tick();
+    expect(r.frame()).not.toMatch(/unknown command/);
+  });
+});
+
 describe('prompts', () => {
   it('ctrl-u clears what was typed', async () => {
     const r = app();
