@@ -144,6 +144,7 @@ export class LogFollower {
 
   /** Empties the buffer; what arrives later still shows (and what was held is still not repeated). */
   clear(): void {
+    this.dropped += this.buffer.length; // cleared lines count as dropped: each line keeps its number
     this.buffer.length = 0;
     this.changed();
   }

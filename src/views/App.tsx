@@ -133,7 +133,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     layout: layoutFor,
     widths: (state) => layoutColumns(COLUMNS[currentCrumb(state.nav).view], layoutFor(state).tableWidth - 2),
     overlayLines: overlayLinesOf,
-    paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutFor(state).paneWidth),
+    paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutFor(state).paneWidth, logs.data.get(p.id)?.dropped ?? 0),
     names: namesOf,
     tableTop: () => top.current,
     object: (uri) => findObject(snapshot, uri),

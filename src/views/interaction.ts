@@ -12,6 +12,7 @@ import {
 import { nextSortColumn } from './columns.js';
 import { hitTest, paneHeightOf, type Layout } from './layout.js';
 import type { Row } from './rows.js';
+import { heldOffset } from './LogPaneView.js';
 import { matcher } from './rows.js';
 import { truncate } from './text.js';
 
@@ -58,8 +59,10 @@ export interface PaneState {
   wrap: boolean;
   timestamps: boolean;
   search: string;
-  /** Lines from the bottom the view is scrolled up by (0 with follow). */
+  /** Lines from the bottom the view is scrolled up by (0 with follow), counted when it was set... */
   offset: number;
+  /** ...when the pane held this many lines in all: lines that came since push the view no further (it holds). */
+  heldAt: number | null;
   tail: number;
 }
 
@@ -116,8 +119,8 @@ export interface KeyEnv {
   widths(ui: UiState): readonly number[];
   /** The lines of the help or inspect overlay. */
   overlayLines(ui: UiState): readonly string[];
-  /** The lines of a pane as displayed (wrapped at its width). */
-  paneLines(pane: PaneState, ui: UiState): readonly { text: string }[];
+  /** The lines of a pane as displayed (wrapped at its width), each with the number of its log line. */
+  paneLines(pane: PaneState, ui: UiState): readonly { text: string; seq: number }[];
   /** The names of a view's objects (for Tab), and the namespaces known (the user's, the configured, those visited). */
   names(view: ViewName): readonly string[];
   namespaces(): readonly string[];
@@ -450,7 +453,7 @@ function search(step: Step, pane: number | null, text: string): void {
   const state = step.ui.panes.find((p) => p.id === pane);
   if (!state) return;
   step.updatePane(pane, { search: text });
-  if (text) searchPane(step, { ...state, search: text, offset: Math.max(0, state.offset - 1) }, -1, true);
+  if (text) searchPane(step, { ...state, search: text, offset: Math.max(0, paneOffset(step, state) - 1), heldAt: null }, -1, true);
 }
 
 /** The next (1), previous (-1) or first from here (0) line of the overlay that matches, scrolled to the top. */
@@ -483,21 +486,20 @@ const paneLayer: Layer = (step, press) => {
   const page = Math.max(1, paneHeightOf(layout, step.ui, pane) - 2);
   const delta = SCROLL[id]?.(page);
   if (delta !== undefined) {
-    if (id === 'bottom') return step.updatePane(pane.id, { offset: 0, follow: true });
+    if (id === 'bottom') return scrollPane(step, pane, 0);
     // A pane's offset counts up from its last line: scrolling down the list is scrolling towards it. It stops with
     // the first line at the top: never an empty page.
-    const offset = clampPane(step, pane, pane.offset - delta);
-    return step.updatePane(pane.id, { offset, follow: offset === 0 });
+    return scrollPane(step, pane, paneOffset(step, pane) - delta);
   }
   switch (id) {
-    case 'logs.follow': return step.updatePane(pane.id, { offset: 0, follow: true });
+    case 'logs.follow': return scrollPane(step, pane, 0);
     case 'logs.wrap': return step.updatePane(pane.id, { wrap: !pane.wrap });
     case 'logs.timestamps': return step.updatePane(pane.id, { timestamps: !pane.timestamps });
     case 'filter': return step.set({ prompt: { kind: 'search', text: '', pane: pane.id } });
     case 'logs.next': return searchPane(step, pane, 1);
     case 'logs.prev': return searchPane(step, pane, -1);
     case 'logs.clear':
-      step.updatePane(pane.id, { offset: 0 });
+      step.updatePane(pane.id, { offset: 0, heldAt: null, follow: true });
       return step.emit({ type: 'logs.clear', id: pane.id });
     case 'logs.more': {
       const next = { ...pane, tail: pane.tail * 2 };
@@ -507,7 +509,7 @@ const paneLayer: Layer = (step, press) => {
     case 'logs.save': return step.emit({ type: 'logs.save', pane });
     case 'copy': {
       const lines = step.env.paneLines(pane, step.ui);
-      const end = lines.length - pane.offset;
+      const end = lines.length - paneOffset(step, pane);
       const shown = lines.slice(Math.max(0, end - paneBody(step, pane)), end);
       if (!shown.length) return step.say('copy: the pane shows no lines', 'error');
       return step.emit({ type: 'copy', text: shown.map((l) => l.text).join('\n'), what: `${shown.length} log lines` });
@@ -530,6 +532,19 @@ function paneBody(step: Step, pane: PaneState): number {
   return Math.max(1, paneHeightOf(step.env.layout(step.ui), step.ui, pane) - 1);
 }
 
+/** Where a pane is scrolled to now, in lines from its last: as set, plus the lines that came since (it holds). */
+function paneOffset(step: Step, pane: PaneState): number {
+  return heldOffset(pane, step.env.paneLines(pane, step.ui));
+}
+
+/** Scrolls a pane to `offset` lines from its last (clamped); at 0 it follows again. */
+function scrollPane(step: Step, pane: PaneState, offset: number): true {
+  const lines = step.env.paneLines(pane, step.ui);
+  const at = clampPane(step, pane, offset);
+  const last = lines.at(-1);
+  return step.updatePane(pane.id, { offset: at, heldAt: at && last ? last.seq + 1 : null, follow: at === 0 });
+}
+
 function clampPane(step: Step, pane: PaneState, offset: number): number {
   return Math.max(0, Math.min(offset, step.env.paneLines(pane, step.ui).length - paneBody(step, pane)));
 }
@@ -539,9 +554,9 @@ function searchPane(step: Step, pane: PaneState, direction: 1 | -1, quiet = fals
   const match = matcher(pane.search);
   if (!match) return true;
   const lines = step.env.paneLines(pane, step.ui);
-  const current = lines.length - 1 - pane.offset;
+  const current = lines.length - 1 - heldOffset(pane, lines);
   for (let i = current + direction; i >= 0 && i < lines.length; i += direction) {
-    if (match(lines[i]!.text)) return step.updatePane(pane.id, { offset: clampPane(step, pane, lines.length - 1 - i), follow: false });
+    if (match(lines[i]!.text)) return scrollPane(step, pane, lines.length - 1 - i);
   }
   return quiet ? true : step.say(`no more matches of /${pane.search}/`);
 }
@@ -594,7 +609,7 @@ const tableLayer: Layer = (step, press) => {
       if (!selected) return step.say('logs: nothing selected', 'error');
       const pane: PaneState = {
         id: step.ui.nextPaneId, uri: selected.uri, title: `${view} ${objectName(selected.object)}`,
-        follow: true, wrap: false, timestamps: false, search: '', offset: 0, tail: 300,
+        follow: true, wrap: false, timestamps: false, search: '', offset: 0, heldAt: null, tail: 300,
       };
       step.set({ panes: [...step.ui.panes, pane], focus: pane.id, nextPaneId: pane.id + 1 });
       return step.emit({ type: 'logs.open', pane });
@@ -766,8 +781,7 @@ export function reduceMouse(ui: UiState, report: MouseReport, env: KeyEnv): KeyR
     const { pane } = hit;
     if (click) step.set({ focus: pane.id });
     else {
-      const offset = clampPane(step, pane, pane.offset - wheel * WHEEL_STEP);
-      step.updatePane(pane.id, { offset, follow: offset === 0 });
+      scrollPane(step, pane, paneOffset(step, pane) - wheel * WHEEL_STEP);
     }
   } else if (hit?.area === 'table') {
     const overlay = ui.overlay;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialNav } from '../../src/hooks/useNavigation.js';
 import { Keymap } from '../../src/keys/index.js';
-import { initialUi, reduceKey, type KeyEnv, type UiState } from '../../src/views/interaction.js';
+import { initialUi, reduceKey, type Effect, type KeyEnv, type UiState } from '../../src/views/interaction.js';
 import { layoutOf } from '../../src/views/layout.js';
 import type { Row } from '../../src/views/rows.js';
 
@@ -60,7 +60,7 @@ describe('what the review found', () => {
   function envWith(list: Row[]): KeyEnv {
     return { ...env({ n: 0 }), rows: () => list };
   }
-  const said = (effects: { type: string }[]) => effects.flatMap((f) => (f.type === 'status' ? [(f as { status: { text: string } }).status.text] : []));
+  const said = (effects: Effect[]) => effects.flatMap((f) => (f.type === 'status' && f.status ? [f.status.text] : []));
 
   it('a cancel refused says the action cannot stop now, not that it needs the state it is in', () => {
     const { effects } = press(initialUi(initialNav('action')), 'C', envWith([action('In progress', false)]));

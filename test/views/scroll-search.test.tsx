@@ -191,3 +191,28 @@ describe('Tab completes', () => {
     expect(await typing(r, '\t')).not.toBe(first); // worker, wordpress: the next one
   });
 });
+
+describe('a log pane scrolled up', () => {
+  it('holds still while lines keep coming; G follows again', async () => {
+    const r = app();
+    await eventually(() => expect(r.frame()).toMatch(/services \(\d+\)/));
+    r.stdin.write('l');
+    await eventually(() => expect(r.frame()).toMatch(/logs service \S+ \((\d{2,})\) · follow/), 5000);
+    r.stdin.write('kkk');
+    await tick(150);
+    const pane = () => {
+      const lines = r.frame().split('\n');
+      const title = lines.findIndex((l) => /▌logs service/.test(l));
+      return { title: lines[title]!, body: lines.slice(title + 1, -2) };
+    };
+    const before = pane();
+    expect(before.title).toMatch(/paused 3↑/);
+    const count = () => Number(/\((\d+)\)/.exec(pane().title)?.[1]);
+    const lines = count();
+    await eventually(() => expect(count()).toBeGreaterThan(lines), 10_000); // more lines came
+    expect(pane().body).toEqual(before.body);
+    expect(pane().title).toMatch(new RegExp(`paused ${3 + count() - lines}↑`));
+    r.stdin.write('G');
+    await eventually(() => expect(pane().title).toMatch(/ · follow/));
+  });
+});
