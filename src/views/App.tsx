@@ -139,6 +139,19 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     object: (uri) => findObject(snapshot, uri),
     namespaces: () => monitor.namespaces ?? [monitor.namespace],
     eventsSeen: () => snapshot.eventsSeen,
+    columnKeys: (state) => COLUMNS[currentCrumb(state.nav).view].map((c) => c.key),
+    columnValues: (state, key) => {
+      const column = COLUMNS[currentCrumb(state.nav).view].find((c) => c.key === key);
+      if (!column) return [];
+      // The values as filters take them (a state without its symbol), from the rows of the view without its filter.
+      const values = new Set<string>();
+      for (const row of rowsOf({ ...state.nav, filter: '' }).slice(0, 5000)) {
+        const sortValue = column.sortValue?.(row.object, ctx);
+        const v = typeof sortValue === 'string' ? sortValue : column.value(row.object, ctx);
+        if (v && !/\s/.test(v)) values.add(v);
+      }
+      return [...values];
+    },
     clipboardOff: () => (monitor.copy ? monitor.clipboardOff ?? null : 'copy needs a terminal'),
     framesWritten,
     unsupported: unsupportedHere,

@@ -126,6 +126,9 @@ export interface KeyEnv {
   namespaces(): readonly string[];
   /** The first row of the table on screen (where a click lands). */
   tableTop(): number;
+  /** The keys of the current view's columns (for `key:value` filters), and the values one of them takes there. */
+  columnKeys(ui: UiState): readonly string[];
+  columnValues(ui: UiState, key: string): readonly string[];
   /** Why copying is off, or null. */
   clipboardOff(): string | null;
   /** How many events have arrived (the events view pauses at a count). */
@@ -337,7 +340,10 @@ function complete(step: Step, prompt: Extract<Prompt, { kind: 'command' | 'filte
   const word = prompt.text.slice(at);
   const words = prompt.kind === 'filter' ? [] : before.trim().split(/\s+/).filter(Boolean);
   let pool: readonly string[];
-  if (prompt.kind === 'filter') pool = step.env.names(step.view);
+  if (prompt.kind === 'filter' && word.includes(':')) {
+    const key = word.slice(0, word.indexOf(':'));
+    pool = step.env.columnValues(step.ui, key).map((v) => `${key}:${v}`);
+  } else if (prompt.kind === 'filter') pool = [...step.env.names(step.view), ...step.env.columnKeys(step.ui).map((k) => `${k}:`)];
   else if (words.length === 0) pool = COMMAND_WORDS;
   else if (words[0] === 'ns' && words.length === 1) pool = step.env.namespaces();
   else {
@@ -347,7 +353,7 @@ function complete(step: Step, prompt: Extract<Prompt, { kind: 'command' | 'filte
   const candidates = [...new Set(pool.filter((c) => c.toLowerCase().startsWith(word.toLowerCase())))].sort();
   if (!candidates.length) return step.say(`no completion for '${word}'`);
   if (candidates.length === 1) {
-    const end = prompt.kind === 'command' ? ' ' : '';
+    const end = prompt.kind === 'command' || (prompt.kind === 'filter' && candidates[0]!.includes(':') && !candidates[0]!.endsWith(':')) ? ' ' : '';
     return step.set({ prompt: { ...prompt, text: `${before}${candidates[0]}${end}` } });
   }
   const common = commonPrefix(candidates);

@@ -11,7 +11,7 @@ const rows: Row[] = ['web-1', 'web-2'].map((name, i) => ({ uri: `/api/app/v1/ali
 function env(frames: { n: number }): KeyEnv {
   return {
     keymap: new Keymap(), readonly: false, confirm: true, rows: () => rows, layout: (ui) => layoutOf(ui, 120, 40, 0),
-    widths: () => [], overlayLines: () => [], names: () => [], namespaces: () => [], tableTop: () => 0, object: () => undefined, eventsSeen: () => 0, clipboardOff: () => null, paneLines: () => [], framesWritten: () => frames.n, unsupported: () => undefined,
+    widths: () => [], overlayLines: () => [], names: () => [], namespaces: () => [], tableTop: () => 0, object: () => undefined, eventsSeen: () => 0, clipboardOff: () => null, columnKeys: () => [], columnValues: () => [], paneLines: () => [], framesWritten: () => frames.n, unsupported: () => undefined,
   };
 }
 

@@ -186,7 +186,10 @@ describe('Tab completes', () => {
     expect(await typing(r, 'ns al', '\t')).toBe(':ns alice █');
     await typing(r, '\u001b');
     await tick(60);
-    expect(await typing(r, '/', 'wor', '\t')).toMatch(/^\/wor\w+█$/);
+    expect(await typing(r, '/', 'stat', '\t')).toBe('/state:█'); // a column's key
+    expect(await typing(r, 'Sto', '\t')).toBe('/state:Stopped █'); // and the values it takes
+    await typing(r, '\u0015');
+    expect(await typing(r, 'wor', '\t')).toMatch(/^\/wor\w+█$/);
     const first = bottom(r.frame());
     expect(await typing(r, '\t')).not.toBe(first); // worker, wordpress: the next one
   });
