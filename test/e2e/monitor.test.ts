@@ -288,6 +288,45 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('in a shell, arrows and line editing work as in a terminal, and ctrl-] comes back', async () => {
+    const term = await monitor('--view', 'containers');
+    await onlyContainer(term, 'db-1');
+    await term.send('e');
+    await term.waitFor(/root@db-1:\S* ?#/);
+    await term.type('echo abc');
+    await term.send('Left', 'Left');
+    await term.type('X'); // between a and b
+    await term.send('Enter');
+    await term.waitFor(/^aXbc$/m);
+    await term.send('Up'); // the line again, from history
+    await term.send('C-a');
+    await term.send('C-k'); // and gone
+    await term.type('echo done');
+    await term.send('Enter');
+    await term.waitFor(/^done$/m);
+    expect(await term.screen()).not.toMatch(/\[A|\[D|\^\[/); // no raw escapes in the shell
+    await term.send('C-]');
+    await term.waitFor(/exec \S+: left with ctrl-\]/);
+  });
+
+  it('wrong credentials say so, name where they came from, and retry slowly; a namespace that is not there stops', async () => {
+    const wrong = await Terminal.start(['node', CLI], {
+      cols: 160, rows: 30,
+      env: {
+        CI: undefined, DOCKERCLOUD_REST_HOST: t.url, DOCKERCLOUD_USER: 'alice', DOCKERCLOUD_APIKEY: 'not-her-key',
+        XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'dctop-e2e-')),
+      },
+    });
+    terminals.push(wrong);
+    await wrong.waitFor(/the API refused the credentials of user alice \(from DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY\): check them · next try in \d+ s/, 15000);
+    expect(await wrong.screen()).toMatch(/✘ auth failed/);
+    const term = await monitor();
+    await term.type(':ns nowhere');
+    await term.send('Enter');
+    await term.waitFor(/namespace nowhere does not exist or you may not see it · not retrying/, 10000);
+    expect(await term.screen()).toMatch(/nothing loaded/);
+  });
+
   it("switches to an organisation's namespace with :ns", async () => {
     await t.api('POST', '/api/app/v1/acme/service/', { image: 'nginx', name: 'in-acme' });
     const term = await monitor();
