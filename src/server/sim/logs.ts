@@ -77,18 +77,24 @@ export class LogStore {
   }
 
   /**
+   * Where a container's log stands: the sequence number of the next line. Taken right after `tail` (without
+   * writing anything out), it is where a follow that comes after that tail starts, so that the lines the
+   * container writes while the tail is being sent are followed, not lost.
+   */
+  mark(c: Container): number {
+    return this.buffer(c).total;
+  }
+
+  /**
    * Follows the containers `members()` names (re-read each time, so a redeployed service's new containers join),
-   * sending what they write after `since` (sequence numbers per container, as returned by `marks`).
+   * sending what they write after `since` (sequence numbers per container, as returned by `mark` right after the
+   * tail was read). A member without a mark joined after the tail: all its lines are news.
    */
   follow(
     members: () => Container[] | undefined, sink: LogSink, withSource: boolean, ended: () => string | null,
+    since: ReadonlyMap<string, number>,
   ): Subscription {
-    const seen = new Map<string, number>();
-    for (const c of members() ?? []) {
-      const b = this.buffer(c);
-      this.fill(b); // what was written before following is not news
-      seen.set(c.resource_uri, b.total);
-    }
+    const seen = new Map(since);
     const stop = this.clock.every(FOLLOW_INTERVAL_MS, () => {
       const batch: LogLine[] = [];
       for (const c of members() ?? []) {
@@ -99,6 +105,7 @@ export class LogStore {
         seen.set(c.resource_uri, b.total);
         for (const line of fresh) batch.push(withSource ? { ...line, source: c.name } : line);
       }
+      // A stable sort: each container's lines stay in the order it wrote them.
       batch.sort((x, y) => x.time - y.time);
       for (const line of batch) sink.line(line);
       const reason = ended();

@@ -347,22 +347,28 @@ export class SimBackend implements Backend {
   containerLogs(namespace: string, uuid: string, options: LogOptions, sink: LogSink): Subscription {
     const { world, logs } = this.sim;
     const container = this.must<Container>('container', namespace, [uuid]);
-    for (const line of logs.tail(container, options.tail)) sink.line(line);
+    const tail = logs.tail(container, options.tail);
+    // Where the tail ends: the follow starts there, whatever the container writes while the tail is sent.
+    const since = new Map([[container.resource_uri, logs.mark(container)]]);
+    for (const line of tail) sink.line(line);
     if (!options.follow) {
       sink.end('end of log');
       return { close() {} };
     }
     const current = () => world.container(container.resource_uri);
     return logs.follow(() => (current() ? [current()!] : undefined), sink, false,
-      () => (current()?.state === 'Terminated' || !current() ? 'container terminated' : null));
+      () => (current()?.state === 'Terminated' || !current() ? 'container terminated' : null), since);
   }
 
   serviceLogs(namespace: string, uuid: string, options: LogOptions, sink: LogSink): Subscription {
     const { world, logs } = this.sim;
     const service = this.must<Service>('service', namespace, [uuid]);
-    const members = serviceContainers(this.sim, service);
-    const merged = members.flatMap((c) => logs.tail(c, options.tail).map((line) => ({ ...line, source: c.name })))
-      .sort((a, b) => a.time - b.time);
+    const since = new Map<string, number>();
+    const merged = serviceContainers(this.sim, service).flatMap((c) => {
+      const lines = logs.tail(c, options.tail).map((line) => ({ ...line, source: c.name }));
+      since.set(c.resource_uri, logs.mark(c));
+      return lines;
+    }).sort((a, b) => a.time - b.time);
     for (const line of options.tail > 0 ? merged.slice(-options.tail) : merged) sink.line(line);
     if (!options.follow) {
       sink.end('end of log');
@@ -370,7 +376,7 @@ export class SimBackend implements Backend {
     }
     const current = () => world.service(service.resource_uri);
     return logs.follow(() => (current() ? serviceContainers(this.sim, current()!) : undefined), sink, true,
-      () => (current()?.state === 'Terminated' || !current() ? 'service terminated' : null));
+      () => (current()?.state === 'Terminated' || !current() ? 'service terminated' : null), since);
   }
 
   exec(namespace: string, uuid: string, command: string, sink: ExecSink): ExecSession {
