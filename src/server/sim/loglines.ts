@@ -1,6 +1,7 @@
 // Log lines of simulated containers, in the format of the product their image runs.
-// Three families: web servers (combined access log, error log on stderr), databases and brokers (each in its
-// own format; warnings and errors on stderr) and everything else (an application log with levels).
+// Three families: web servers (combined access log, error log on stderr; PHP sites such as WordPress are Apache
+// with mod_php, whose notices and warnings go to Apache's error log), databases and brokers (each in its own
+// format; warnings and errors on stderr) and everything else (an application log with levels).
 // All randomness comes from the caller's rng and all timestamps from the caller's clock, so the same seed
 // and the same times give the same lines.
 
@@ -15,7 +16,7 @@ export interface GeneratedLine { log: string; streamType: 'stdout' | 'stderr' }
 export type ImageFamily = 'web' | 'database' | 'app';
 
 export type Product =
-  | 'nginx' | 'apache' | 'haproxy' | 'traefik' | 'caddy'
+  | 'nginx' | 'apache' | 'php' | 'haproxy' | 'traefik' | 'caddy'
   | 'mysql' | 'postgres' | 'mongo' | 'redis' | 'memcached' | 'rabbitmq' | 'elasticsearch'
   | 'node' | 'python' | 'ruby' | 'java' | 'go' | 'app';
 
@@ -23,6 +24,8 @@ export type Product =
 const PRODUCTS = new Map<string, Product>(Object.entries({
   nginx: 'nginx', 'hello-world': 'nginx', // dockercloud/hello-world is nginx serving a page
   httpd: 'apache', apache: 'apache', apache2: 'apache', haproxy: 'haproxy', traefik: 'traefik', caddy: 'caddy',
+  // The official wordpress, php (-apache), drupal and joomla images: Apache httpd running PHP.
+  wordpress: 'php', php: 'php', drupal: 'php', joomla: 'php', mediawiki: 'php',
   mysql: 'mysql', mariadb: 'mysql', percona: 'mysql', postgres: 'postgres', postgresql: 'postgres',
   mongo: 'mongo', mongodb: 'mongo', redis: 'redis', memcached: 'memcached', rabbitmq: 'rabbitmq',
   elasticsearch: 'elasticsearch',
@@ -31,7 +34,7 @@ const PRODUCTS = new Map<string, Product>(Object.entries({
 } satisfies Record<string, Product>));
 
 const FAMILY: Record<Product, ImageFamily> = {
-  nginx: 'web', apache: 'web', haproxy: 'web', traefik: 'web', caddy: 'web',
+  nginx: 'web', apache: 'web', php: 'web', haproxy: 'web', traefik: 'web', caddy: 'web',
   mysql: 'database', postgres: 'database', mongo: 'database', redis: 'database', memcached: 'database',
   rabbitmq: 'database', elasticsearch: 'database',
   node: 'app', python: 'app', ruby: 'app', java: 'app', go: 'app', app: 'app',
@@ -114,6 +117,43 @@ const USER_AGENTS = [
 const PAGES = ['/', '/index.html', '/about', '/static/css/main.css', '/static/js/app.js', '/images/logo.png', '/api/v1/items', '/login', '/health'];
 const MISSING = ['/favicon.ico', '/wp-login.php', '/.env', '/phpmyadmin/', '/old-page.html', '/robots.txt'];
 
+/** What a WordPress site (the usual PHP site) is asked for: pages, posts, its assets, its admin and the bots. */
+const PHP_PAGES = ['/', '/', '/?p=42', '/2018/11/hello-world/', '/blog/', '/feed/', '/wp-json/wp/v2/posts',
+  '/wp-content/themes/twentyseventeen/style.css?ver=4.9.8', '/wp-includes/js/jquery/jquery.js?ver=1.12.4',
+  '/wp-content/uploads/2018/11/header.jpg', '/wp-admin/', '/wp-admin/admin-ajax.php', '/wp-cron.php?doing_wp_cron'];
+const PHP_POSTS = ['/wp-login.php', '/wp-admin/admin-ajax.php', '/xmlrpc.php', '/wp-comments-post.php'];
+const PHP_MISSING = ['/favicon.ico', '/.env', '/phpmyadmin/', '/old-page.html', '/wp-content/plugins/revslider/readme.txt', '/robots.txt'];
+const PHP_SOURCES = ['wp-includes/wp-db.php', 'wp-includes/class-wp-hook.php', 'wp-content/themes/twentyseventeen/functions.php',
+  'wp-content/plugins/contact-form-7/includes/submission.php', 'wp-includes/formatting.php'];
+
+/** A line PHP writes to Apache's error log (mod_php), in Apache's error-log format. */
+function phpError(t: Tools, client: string, fatal: boolean): string {
+  const where = `/var/www/html/${t.pick(PHP_SOURCES)} on line ${t.between(12, 3800)}`;
+  const message = fatal
+    ? t.pick([`PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate ${t.between(4096, 65536)} bytes) in ${where}`,
+      `PHP Fatal error:  Uncaught Error: Call to undefined function mysql_connect() in ${where}`])
+    : t.pick([`PHP Notice:  Undefined index: HTTP_REFERER in ${where}`, `PHP Notice:  Trying to get property 'ID' of non-object in ${where}`,
+      `PHP Warning:  mysqli_real_connect(): (HY000/2002): Connection refused in ${where}`,
+      `PHP Warning:  count(): Parameter must be an array or an object that implements Countable in ${where}`,
+      `PHP Deprecated:  Function create_function() is deprecated in ${where}`]);
+  const level = fatal ? 'error' : message.startsWith('PHP Warning') ? 'warn' : 'notice';
+  return `[${apacheDate(t.at)}] [php7:${level}] [pid ${t.between(20, 400)}] [client ${client}:${t.between(1024, 65535)}] ${message}`;
+}
+
+/** The access of a PHP site, and (a few per cent) the notices, warnings and fatal errors of its PHP code. */
+function phpRuntime(t: Tools): GeneratedLine {
+  const ip = t.publicIp();
+  const roll = t.rng();
+  if (roll < 0.03) return err(phpError(t, ip, false));
+  const status = roll < 0.78 ? 200 : roll < 0.86 ? 304 : roll < 0.93 ? 404 : roll < 0.97 ? 302 : roll < 0.995 ? 301 : 500;
+  if (status === 500) return err(phpError(t, ip, true));
+  const method = status === 404 ? 'GET' : status === 302 || t.chance(0.08) ? 'POST' : t.pick(['GET', 'GET', 'GET', 'GET', 'HEAD']);
+  const path = status === 404 ? t.pick(PHP_MISSING) : method === 'POST' ? t.pick(PHP_POSTS) : t.pick(PHP_PAGES);
+  const bytes = status === 304 || method === 'HEAD' ? 0 : status === 200 ? t.between(180, 60000) : t.between(0, 580);
+  const referer = t.chance(0.5) ? '-' : `http://${t.ctx.hostname}${t.pick(['/', '/blog/', '/wp-admin/'])}`;
+  return out(`${ip} - - [${clf(t.at)}] "${method} ${path} HTTP/1.1" ${status} ${bytes} "${referer}" "${t.pick(USER_AGENTS)}"`);
+}
+
 interface Request { ip: string; method: string; path: string; upstream: string }
 
 /** The error-log line of a failed (500) request, in each server's own format. */
@@ -135,6 +175,7 @@ function webError(product: Product, t: Tools, r: Request): string {
 }
 
 function webRuntime(product: Product, t: Tools): GeneratedLine {
+  if (product === 'php') return phpRuntime(t);
   const roll = t.rng();
   const status = roll < 0.78 ? 200 : roll < 0.88 ? 304 : roll < 0.96 ? 404 : roll < 0.98 ? 301 : roll < 0.99 ? 403 : 500;
   const method = status === 404 ? 'GET' : t.pick(['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'HEAD']);
@@ -150,6 +191,16 @@ function webRuntime(product: Product, t: Tools): GeneratedLine {
 function webStart(product: Product, t: Tools): GeneratedLine[] {
   const ip = t.ctx.privateIp;
   switch (product) {
+    case 'php': {
+      // The wordpress image's entrypoint copies WordPress into the volume on a first start, then runs Apache.
+      const copy = imageBaseName(t.ctx.image) === 'wordpress'
+        ? [err('WordPress not found in /var/www/html - copying now...'), err('Complete! WordPress has been successfully copied to /var/www/html')]
+        : [];
+      const fqdn = `AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using ${ip}. Set the 'ServerName' directive globally to suppress this message`;
+      return [...copy, err(fqdn), err(fqdn),
+        err(`[${apacheDate(t.tick())}] [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.25 (Debian) PHP/7.2.12 configured -- resuming normal operations`),
+        err(`[${apacheDate(t.tick())}] [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'`)];
+    }
     case 'apache': {
       const fqdn = `AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${ip}. Set the 'ServerName' directive globally to suppress this message`;
       return [err(fqdn), err(fqdn),
@@ -173,6 +224,11 @@ function webStart(product: Product, t: Tools): GeneratedLine[] {
 function webStop(product: Product, t: Tools, exitCode: number): GeneratedLine[] {
   const graceful = exitCode === 0 || exitCode === 143;
   switch (product) {
+    case 'php':
+      return graceful
+        ? [err(`[${apacheDate(t.tick())}] [mpm_prefork:notice] [pid 1] AH00169: caught SIGTERM, shutting down`)]
+        : [err(phpError(t, t.peer(), true)),
+          err(`[${apacheDate(t.tick())}] [core:notice] [pid 1] AH00051: child pid ${t.between(20, 400)} exit signal Segmentation fault (11), possible coredump in /etc/apache2`)];
     case 'apache':
       return graceful
         ? [err(`[${apacheDate(t.tick())}] [mpm_event:notice] [pid 1:tid 140100000000000] AH00491: caught SIGTERM, shutting down`)]
@@ -371,6 +427,8 @@ function stackFrame(product: Product, t: Tools): string {
     case 'ruby': return `/app/app/jobs/sync_job.rb:${line}:in \`${fn}'`;
     case 'java': return `    at com.example.orders.OrderService.${fn}(OrderService.java:${line})`;
     case 'go': return `    /go/src/app/worker.go:${line} +0x${t.hex(3)}`;
+    // `npm start` runs /usr/src/app/server.js (see the banner): the frames are the app's modules there.
+    case 'node': return `    at ${t.pick(['OrderService', 'Router', 'Queue'])}.${fn} (/usr/src/app/lib/${t.pick(['orders', 'routes', 'queue'])}.js:${line}:${t.between(5, 40)})`;
     default: return `    at Worker.${fn} (/app/src/worker.js:${line}:${t.between(5, 40)})`;
   }
 }
@@ -378,20 +436,23 @@ function stackFrame(product: Product, t: Tools): string {
 const appLine = (t: Tools, level: 'INFO' | 'WARN' | 'ERROR', thread: string, msg: string): GeneratedLine =>
   (level === 'INFO' ? out : err)(`${iso(t.at)} ${level.padEnd(5)} [${thread}] ${msg}`);
 
-function appRuntime(product: Product, t: Tools): GeneratedLine {
+/** A line of the application's log; an error comes with its stack trace, as the runtime prints it. */
+function appRuntime(product: Product, t: Tools): GeneratedLine[] {
   const thread = t.chance(0.8) ? `worker-${t.between(1, 8)}` : t.pick(['main', 'scheduler', 'http-1', 'http-2']);
   const ms = t.between(1, 300);
   const roll = t.rng();
-  if (roll < 0.007) return err(stackFrame(product, t));
-  if (roll < 0.022) return appLine(t, 'ERROR', thread, `job ${t.between(1, 99999)} failed: ${t.pick(EXCEPTIONS[product] ?? JS_EXCEPTIONS)}`);
-  if (roll < 0.05) {
-    return appLine(t, 'WARN', thread, t.pick([`slow query took ${ms * 20}ms: SELECT * FROM orders WHERE status = 'pending'`,
-      `retrying request to ${t.peer()}:8080 (attempt ${t.between(2, 5)}/5)`, 'connection pool nearly exhausted (9/10 in use)']));
+  if (roll < 0.012) {
+    const error = appLine(t, 'ERROR', thread, `job ${t.between(1, 99999)} failed: ${t.pick(EXCEPTIONS[product] ?? JS_EXCEPTIONS)}`);
+    return [error, ...Array.from({ length: t.between(1, 3) }, () => err(stackFrame(product, t)))];
+  }
+  if (roll < 0.04) {
+    return [appLine(t, 'WARN', thread, t.pick([`slow query took ${ms * 20}ms: SELECT * FROM orders WHERE status = 'pending'`,
+      `retrying request to ${t.peer()}:8080 (attempt ${t.between(2, 5)}/5)`, 'connection pool nearly exhausted (9/10 in use)']))];
   }
   const id = t.between(1, 99999);
-  return appLine(t, 'INFO', thread, t.pick([`processed job ${id} in ${ms}ms`, `GET /api/orders/${id} 200 ${ms}ms`,
+  return [appLine(t, 'INFO', thread, t.pick([`processed job ${id} in ${ms}ms`, `GET /api/orders/${id} 200 ${ms}ms`,
     `POST /api/orders 201 ${ms}ms`, `cache hit ratio ${t.between(60, 99)}% (${t.between(100, 9000)} keys)`,
-    `scheduled task cleanup-sessions removed ${t.int(40)} expired sessions`, `sent notification ${t.hex(8)} to customer ${id}`]));
+    `scheduled task cleanup-sessions removed ${t.int(40)} expired sessions`, `sent notification ${t.hex(8)} to customer ${id}`]))];
 }
 
 /** What the language runtime or its launcher prints before the application's own log starts. */
@@ -428,13 +489,16 @@ function appStop(product: Product, t: Tools, exitCode: number): GeneratedLine[] 
 
 // ---- the API ----
 
-/** One line a running container writes at time `atMs`; ends with "\n". */
-export function runtimeLine(ctx: LogContext, rng: Rng, atMs: number): GeneratedLine {
+/**
+ * What a running container writes at time `atMs`: one line, or an error with its stack trace (applications), each
+ * ending with "\n".
+ */
+export function runtimeLines(ctx: LogContext, rng: Rng, atMs: number): GeneratedLine[] {
   const product = imageProduct(ctx.image);
   const t = new Tools(ctx, rng, atMs);
   const db = DATABASES[product];
-  if (db) return db.runtime(t);
-  return FAMILY[product] === 'web' ? webRuntime(product, t) : appRuntime(product, t);
+  if (db) return [db.runtime(t)];
+  return FAMILY[product] === 'web' ? [webRuntime(product, t)] : appRuntime(product, t);
 }
 
 /** Lines the container writes when it starts, each ending with "\n"; their timestamps are a few ms apart from atMs on. */
@@ -465,7 +529,7 @@ export function lineRate(image: string): number {
   const product = imageProduct(image);
   if (imageBaseName(image) === 'hello-world') return 0.5;
   switch (product) {
-    case 'nginx': case 'apache': case 'haproxy': case 'traefik': case 'caddy': return 2;
+    case 'nginx': case 'apache': case 'php': case 'haproxy': case 'traefik': case 'caddy': return 2;
     case 'mongo': case 'memcached': return 0.4;
     case 'rabbitmq': return 0.3;
     case 'postgres': case 'elasticsearch': return 0.2;

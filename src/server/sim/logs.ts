@@ -4,7 +4,7 @@
 import type { Container } from '../../domain/index.js';
 import type { LogLine, LogSink, Subscription } from '../backend.js';
 import type { SimClock } from './clock.js';
-import { lineRate, runtimeLine, startLines, stopLines, type GeneratedLine, type LogContext } from './loglines.js';
+import { lineRate, runtimeLines, startLines, stopLines, type GeneratedLine, type LogContext } from './loglines.js';
 import { hashSeed, seededRng, type Rng } from './random.js';
 
 const MAX_LINES = 1_000;
@@ -144,7 +144,7 @@ export class LogStore {
     for (;;) {
       t += -Math.log(1 - b.rng()) * meanGap;
       if (t > to) break;
-      this.push(b, [runtimeLine(b.ctx, b.rng, t)], t);
+      this.push(b, runtimeLines(b.ctx, b.rng, t), t);
     }
   }
 

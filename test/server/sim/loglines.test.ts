@@ -1,6 +1,6 @@
 import { describe, it, expect, vi } from 'vitest';
 import {
-  imageBaseName, imageFamily, lineRate, runtimeLine, startLines, stopLines, type GeneratedLine, type LogContext, type Rng,
+  imageBaseName, imageFamily, lineRate, runtimeLines, startLines, stopLines, type GeneratedLine, type LogContext, type Rng,
 } from '../../../src/server/sim/loglines.js';
 import { seededRng } from '../../../src/server/sim/random.js';
 
@@ -11,7 +11,7 @@ const AT = Date.UTC(2026, 10, 29, 10, 0, 0, 123); // 2026-11-29T10:00:00.123Z
 const ctx = (image: string): LogContext => ({ name: 'web-1', hostname: 'web-1', privateIp: '10.7.0.5', image });
 const many = (image: string, n: number, seed = 1): GeneratedLine[] => {
   const rng = mulberry32(seed);
-  return Array.from({ length: n }, (_, i) => runtimeLine(ctx(image), rng, AT + i * 250));
+  return Array.from({ length: n }, (_, i) => runtimeLines(ctx(image), rng, AT + i * 250)).flat();
 };
 
 const IMAGES = ['nginx', 'httpd:2.4', 'haproxy', 'traefik', 'abiosoft/caddy', 'dockercloud/hello-world', 'mysql:5.7', 'mariadb',
@@ -99,8 +99,8 @@ describe('web servers', () => {
   });
 
   it('derive the timestamp from atMs', () => {
-    const line = runtimeLine(ctx('nginx'), () => 0.1, Date.UTC(2026, 10, 29, 10, 0, 0));
-    expect(line.log).toContain('[29/Nov/2026:10:00:00 +0000]');
+    const [line] = runtimeLines(ctx('nginx'), () => 0.1, Date.UTC(2026, 10, 29, 10, 0, 0));
+    expect(line!.log).toContain('[29/Nov/2026:10:00:00 +0000]');
   });
 
   it('log apache errors in apache format and start with the usual notices', () => {
@@ -147,13 +147,15 @@ describe('databases and brokers', () => {
 describe('applications', () => {
   const APP = /^2026-11-29T10:\d\d:\d\d\.\d{3}Z (INFO |WARN |ERROR) \[[\w-]+\] \S.*\n$/;
 
-  it('write leveled lines, with about 5% warnings and errors on stderr and occasional stack frames', () => {
+  it('write leveled lines, with about 5% warnings and errors on stderr, errors with their stack frames', () => {
     const lines = many('acme/billing:v42', 5000);
     let frames = 0;
-    for (const line of lines) {
+    for (const [i, line] of lines.entries()) {
       if (!APP.test(line.log)) {
         expect(line.log).toMatch(/^ {4}at \S+ \(\/app\/\S+:\d+:\d+\)\n$/);
         expect(line.streamType).toBe('stderr');
+        // A frame follows its error (or another frame), never an INFO line.
+        expect(lines[i - 1]!.log, `before ${line.log}`).toMatch(/ ERROR \[|^ {4}at /);
         frames += 1;
         continue;
       }
@@ -168,7 +170,7 @@ describe('applications', () => {
   });
 
   it('derive the timestamp from atMs', () => {
-    expect(runtimeLine(ctx('node'), mulberry32(9), AT).log.startsWith('2026-11-29T10:00:00.123Z ')).toBe(true);
+    expect(runtimeLines(ctx('node'), mulberry32(9), AT)[0]!.log.startsWith('2026-11-29T10:00:00.123Z ')).toBe(true);
   });
 
   it('print their runtime\'s stack frames', () => {
