@@ -1,5 +1,5 @@
 // Frames of the Stream API (websockets): events, logs and exec.
-import type { Uri } from './types.js';
+import type { Uri, WireObject } from './types.js';
 
 export type EventType = 'stack' | 'service' | 'container' | 'nodecluster' | 'node' | 'action';
 
@@ -12,6 +12,8 @@ export interface CloudEvent {
   uuid: string;
   /** ISO 8601 */
   datetime: string;
+  /** A dctop extension: the object as GET returns it, after the change (absent on deletes, and from other APIs). */
+  dctop_object?: WireObject;
 }
 
 export interface ErrorFrame { type: 'error'; data: { errorMessage: string } }

@@ -19,10 +19,12 @@ export interface ApiServerOptions {
   rateLimit: number;
   /** Finished actions kept per user and namespace (default MAX_ACTIONS_PER_USER). */
   actionsPerUser?: number;
+  /** Events carry their object (the dctop extension, default on); off, the server speaks the reference alone. */
+  eventObjects?: boolean;
 }
 
 export class ApiServer {
-  readonly hub = new EventsHub();
+  readonly hub: EventsHub;
   readonly actions: ActionLog;
   readonly triggers = new TriggerStore();
   readonly json: JsonCache;
@@ -33,6 +35,8 @@ export class ApiServer {
   constructor(readonly options: ApiServerOptions) {
     const { backend, accounts } = options;
     const resolve = (uri: string) => backend.getByUri(uri);
+    this.json = new JsonCache(backend.version?.bind(backend));
+    this.hub = new EventsHub(Date.now, (object) => this.json.object(object), options.eventObjects ?? true);
     this.actions = new ActionLog((namespace, action, wire) =>
       this.hub.publish(namespace, 'action', action, wire as never, resolve), Date.now, options.actionsPerUser);
     this.backendSubscription = backend.subscribe((change) => {
@@ -41,7 +45,6 @@ export class ApiServer {
         this.triggers.deleteForService(change.object.resource_uri);
       }
     });
-    this.json = new JsonCache(backend.version?.bind(backend));
     const limiter = new RateLimiter(options.rateLimit);
     const logins = new LoginGuard();
     const rest = new RestApi({ backend, accounts, logins, actions: this.actions, triggers: this.triggers, limiter, json: this.json });

@@ -1,5 +1,10 @@
 // The events hub: turns backend changes and action changes into Stream API events and fans them out to the
 // subscribers of the namespaces they belong to, each with its own filters. Each event is serialized once.
+//
+// A dctop extension: each event (but a delete) also carries the object's body as a GET would return it, under
+// `dctop_object`, so that a client can apply it without fetching (the official clients ignore fields they do not
+// know). Events go out at the end of the turn that made them, in order, each with its object as it is then: a state
+// set and a field changed in the same turn travel together.
 import { randomUUID } from 'node:crypto';
 import { KINDS, toIso8601, type CloudEvent, type EventType, type KindName, type WireObject } from '../domain/index.js';
 
@@ -18,12 +23,24 @@ export interface EventSubscriber {
 
 export type Resolve = (uri: string) => WireObject | undefined;
 
+/** The name of the extension field: the object of the event, as GET returns it. */
+export const EVENT_OBJECT_FIELD = 'dctop_object';
+
+interface Pending { subscribers: Set<EventSubscriber>; event: CloudEvent; object: WireObject | null; kind: KindName }
+
 export class EventsHub {
   private readonly byNamespace = new Map<string, Set<EventSubscriber>>();
   /** Events published since start, for benchmarks and health. */
   published = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private pending: Pending[] = [];
+
+  /** `json`: an object's body as GET answers it (a cache of serializations); `withObjects`: the extension on. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly json: (object: WireObject) => string = (o) => JSON.stringify(o),
+    private readonly withObjects = true,
+  ) {}
 
   subscribe(subscriber: EventSubscriber): () => void {
     let set = this.byNamespace.get(subscriber.namespace);
@@ -54,11 +71,22 @@ export class EventsHub {
       uuid: randomUUID(),
       datetime: toIso8601(this.now()),
     };
-    let text: string | undefined;
-    for (const subscriber of subscribers) {
-      if (!matches(subscriber.filter, event)) continue;
-      text ??= JSON.stringify(event);
-      subscriber.send(text);
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push({ subscribers, event, object: action === 'delete' || !this.withObjects ? null : object, kind });
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const { subscribers, event, object, kind } of pending) {
+      let text: string | undefined;
+      for (const subscriber of subscribers) {
+        if (!matches(subscriber.filter, event)) continue;
+        // Actions are not versioned objects of the backend: serialized as they are (the cache would not see changes).
+        const body = object ? (kind === 'action' ? JSON.stringify(object) : this.json(object)) : null;
+        text ??= body ? `${JSON.stringify(event).slice(0, -1)},"${EVENT_OBJECT_FIELD}":${body}}` : JSON.stringify(event);
+        subscriber.send(text);
+      }
     }
   }
 }

@@ -252,7 +252,8 @@ export class FleetStore {
       return;
     }
     this.countEvent();
-    this.recent.push(event);
+    const { dctop_object: carried, ...plain } = event; // the history keeps the events, not a copy of each object
+    this.recent.push(plain);
     this.eventsSeen++;
     const history = this.options.eventHistory;
     if (this.recent.length > history + history / 10) this.recent.splice(0, this.recent.length - history);
@@ -264,6 +265,18 @@ export class FleetStore {
     if (event.action === 'delete') {
       this.deleted.set(uri, Date.now());
       this.remove(kind, uri);
+      return;
+    }
+    if (carried && carried.resource_uri === uri) {
+      // dctop serve sends the object with its event, and announces every change (a parent's counters too): nothing
+      // to fetch. Other APIs send the state alone, which is patched in and confirmed by a fetch below.
+      if (this.options.measure) this.pendingLatency.push(performance.now());
+      if (!this.deleted.has(uri)) {
+        // A termination seen live is recent, whatever the object's own date says (a simulated or skewed clock).
+        if (carried['state'] === 'Terminated' && !this.terminatedAt.has(uri)) this.setTerminated(uri, Date.now());
+        this.put(kind, carried as AnyObject);
+      }
+      this.trusted(uri);
       return;
     }
     const existing = this.maps[kind].get(uri);

@@ -30,10 +30,12 @@ export function basic(user: string, key = USERS[user] ?? ''): string {
 
 export async function startTestServer(options: {
   fleet?: FleetSpec; speed?: number; seed?: number; rateLimit?: number; churn?: number; actionsPerUser?: number;
+  /** Events without their object (the reference alone, as other APIs speak it). */
+  plainEvents?: boolean;
 } = {}): Promise<TestServer> {
   // Fast enough for tests, slow enough that transitional states are observable.
   const backend = new SimBackend({ seed: options.seed ?? 42, speed: options.speed ?? 50 });
-  const served = await serve(backend, testAccounts(), options.rateLimit ?? 0, options.actionsPerUser);
+  const served = await serve(backend, testAccounts(), options.rateLimit ?? 0, options.actionsPerUser, !options.plainEvents);
   const { server, url } = served;
   backend.setApiBase(url);
   backend.populate('alice', options.fleet ?? 'demo');
@@ -58,8 +60,8 @@ export function testAccounts(): Accounts {
 }
 
 /** The API server over any backend, on a free loopback port, with a REST helper. */
-export async function serve(backend: Backend, accounts: Accounts, rateLimit = 0, actionsPerUser?: number): Promise<ServedApi> {
-  const server = new ApiServer({ backend, accounts, rateLimit, ...(actionsPerUser ? { actionsPerUser } : {}) });
+export async function serve(backend: Backend, accounts: Accounts, rateLimit = 0, actionsPerUser?: number, eventObjects = true): Promise<ServedApi> {
+  const server = new ApiServer({ backend, accounts, rateLimit, eventObjects, ...(actionsPerUser ? { actionsPerUser } : {}) });
   const url = await server.listen(0, '127.0.0.1');
   const api = async (method: string, path: string, body?: unknown, o: RequestOptions = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };

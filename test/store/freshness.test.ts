@@ -40,7 +40,7 @@ describe('freshness', () => {
   });
 
   it('a re-fetch that keeps failing is retried, and the data says stale until it succeeds', async () => {
-    const t = await startTestServer({ fleet: 'demo' });
+    const t = await startTestServer({ fleet: 'demo', plainEvents: true }); // events that make the store fetch
     cleanups.push(() => t.close());
     const victim = await findOne(t, '/api/app/v1/container/?name=cache-1');
     const proxy = await failingProxy(t.url, (req) => req.method === 'GET' && req.url!.startsWith(victim.resource_uri));

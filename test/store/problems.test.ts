@@ -16,8 +16,8 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function server(fleet: 'demo' | 'empty' = 'empty'): Promise<TestServer> {
-  const t = await startTestServer({ fleet });
+async function server(fleet: 'demo' | 'empty' = 'empty', plainEvents = false): Promise<TestServer> {
+  const t = await startTestServer({ fleet, plainEvents });
   cleanups.push(() => t.close());
   return t;
 }
@@ -75,7 +75,7 @@ describe('refused credentials', () => {
   });
 
   it('a 401 on REST while the socket is open (the key was revoked) says so, and recovers when it is back', async () => {
-    const t = await server('demo');
+    const t = await server('demo', true); // events that make the store fetch (and be refused)
     const client = await clientFor(t, 'alice', { authRetryMs: 1000 });
     const store = storeOf(client);
     await store.start();

@@ -127,8 +127,9 @@ describe('the store', () => {
     await converged(t, store);
   });
 
+  // The fetch path (APIs whose events carry only the state).
   it('coalesces: 1,000 events on one object cause a handful of fetches', async () => {
-    const { t, store } = await setup();
+    const { t, store } = await setup({ plainEvents: true });
     await store.start();
     const container = t.backend.list('container', 'alice')[0]!;
     const before = store.stats.fetches;
@@ -142,7 +143,7 @@ describe('the store', () => {
   });
 
   it('fetches the containers of one service that changed together with one listing', async () => {
-    const { t, client, store } = await setup();
+    const { t, client, store } = await setup({ plainEvents: true });
     await store.start();
     const api = t.backend.list('service', 'alice').find((s) => s['name'] === 'api') as unknown as Service;
     const before = store.stats.fetches;
@@ -219,8 +220,32 @@ describe('the store', () => {
     expect(store.stats.relists).toBe(2);
   });
 
+  it('with events that carry their object (dctop serve), churn costs almost no GETs, and the mirror stays exact', async () => {
+    const { t, store } = await setup({ fleet: 400, seed: 5 });
+    await store.start();
+    const [events0, fetches0] = [store.stats.events, store.stats.fetches];
+    t.backend.startChurn('alice', 400);
+    await new Promise((r) => setTimeout(r, 1500));
+    t.backend.startChurn('alice', 0);
+    await converged(t, store);
+    const events = store.stats.events - events0;
+    expect(events).toBeGreaterThan(300);
+    expect((store.stats.fetches - fetches0) / events).toBeLessThan(0.05); // was about one GET per event
+  });
+
+  it('against an API whose events carry only the state, it confirms by fetching, and is exact too', async () => {
+    const { t, store } = await setup({ fleet: 400, seed: 5, plainEvents: true });
+    await store.start();
+    const [events0, fetches0] = [store.stats.events, store.stats.fetches];
+    t.backend.startChurn('alice', 400);
+    await new Promise((r) => setTimeout(r, 1500));
+    t.backend.startChurn('alice', 0);
+    await converged(t, store);
+    expect(store.stats.fetches - fetches0).toBeGreaterThan((store.stats.events - events0) / 10);
+  });
+
   it('does not bring back an object whose delete event came while its fetch was under way', async () => {
-    const { t, client, store } = await setup({}, { batchDelayMs: 0 });
+    const { t, client, store } = await setup({ plainEvents: true }, { batchDelayMs: 0 });
     await store.start();
     const svc = (await client.create('service', { image: 'nginx', name: 'deleted-in-flight' })).object;
     await eventually(() => store.getSnapshot().objects.service.has(svc.resource_uri), 5000);

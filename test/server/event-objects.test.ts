@@ -1,0 +1,54 @@
+// The dctop extension of the Stream API: each event carries its object as GET returns it (dctop_object), after
+// the change; deletes carry none; with the extension off the frames are the reference's alone.
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { basic, findOne, settled, startTestServer, type TestServer } from '../helpers/server.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const t of servers.splice(0)) await t.close();
+});
+
+async function listen(t: TestServer): Promise<{ frames: any[]; close(): void }> {
+  const frames: any[] = [];
+  const ws = new WebSocket(`${t.wsUrl}/api/audit/v1/events`, { headers: { Authorization: basic('alice') } });
+  ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { frames, close: () => ws.close() };
+}
+
+describe('events that carry their object', () => {
+  it('each event has the object as a GET right after returns it; the last one of an object is what GET says now', async () => {
+    const t = await startTestServer({ fleet: 'demo' });
+    servers.push(t);
+    const events = await listen(t);
+    const c = await findOne(t, '/api/app/v1/container/?name=web-1');
+    await settled(t, (await t.api('POST', `${c.resource_uri}stop/`)).headers.get('x-dockercloud-action-uri')!);
+    await new Promise((r) => setTimeout(r, 100));
+    events.close();
+    const mine = events.frames.filter((f) => f.resource_uri === c.resource_uri);
+    expect(mine.map((f) => f.state)).toEqual(expect.arrayContaining(['Stopping', 'Stopped']));
+    for (const f of events.frames.filter((x) => x.action !== 'delete')) {
+      expect(f.dctop_object?.resource_uri, JSON.stringify(f).slice(0, 200)).toBe(f.resource_uri);
+    }
+    expect(mine.at(-1).dctop_object).toEqual((await t.api('GET', c.resource_uri)).body);
+    // A parent whose counters moved is announced with its body too: a client needs no GET for it.
+    const svc = events.frames.filter((f) => f.resource_uri === c.service).at(-1);
+    expect(svc.dctop_object).toEqual((await t.api('GET', c.service)).body);
+  });
+
+  it('off, the frames are the reference: no dctop_object', async () => {
+    const t = await startTestServer({ fleet: 'demo', plainEvents: true });
+    servers.push(t);
+    const events = await listen(t);
+    const c = await findOne(t, '/api/app/v1/container/?name=web-2');
+    await settled(t, (await t.api('POST', `${c.resource_uri}stop/`)).headers.get('x-dockercloud-action-uri')!);
+    await new Promise((r) => setTimeout(r, 100));
+    events.close();
+    expect(events.frames.length).toBeGreaterThan(2);
+    for (const f of events.frames) expect(f).not.toHaveProperty('dctop_object');
+  });
+});
