@@ -7,7 +7,7 @@ import type { JsonObject } from '../body.js';
 import { createContainer, exited, freeIndex, relink } from './containers.js';
 import type { Sim } from './context.js';
 import { refreshCluster, refreshEveryNodeTargets, refreshService, serviceContainers } from './derive.js';
-import { createCluster, createNode, heartbeat, loseNode } from './infra.js';
+import { createCluster, createNode, heartbeat, loseNode, MAX_NODES_PER_NAMESPACE } from './infra.js';
 import { chooseNode } from './placement.js';
 import { pick, randInt } from './random.js';
 import { createService, stackServices } from './services.js';
@@ -141,11 +141,15 @@ const PLACES: [string, string, string][] = [
 const WORDS = ['alpha', 'atlas', 'beacon', 'cobalt', 'delta', 'ember', 'falcon', 'granite', 'harbor', 'ion', 'juniper',
   'kepler', 'lumen', 'meridian', 'nova', 'orbit', 'pioneer', 'quartz', 'raven', 'summit', 'tundra', 'umbra', 'vertex', 'willow'];
 
-/** About `total` containers: ~25 per node, clusters of up to 12 nodes, stacks of 3–8 services, ~8 containers each. */
+/**
+ * About `total` containers: ~25 per node (more on large fleets: the nodes stay within the namespace's quota), clusters
+ * of up to 12 nodes, stacks of 3–8 services, ~8 containers each.
+ */
 function sizedFleet(sim: Sim, namespace: string, total: number): void {
   const rng = sim.rng;
-  const nodeCount = Math.max(3, Math.ceil(total / 25));
-  const clusterCount = Math.ceil(nodeCount / 12);
+  const clusterCount = Math.ceil(Math.min(MAX_NODES_PER_NAMESPACE, Math.max(3, Math.ceil(total / 25))) / 12);
+  // Whole clusters of equal size, all of them within the quota.
+  const nodeCount = Math.min(Math.max(3, Math.ceil(total / 25)), Math.floor(MAX_NODES_PER_NAMESPACE / clusterCount) * clusterCount);
   const { clock } = sim;
   for (let i = 0; i < clusterCount; i++) {
     const [provider, region, type] = PLACES[i % PLACES.length]!;

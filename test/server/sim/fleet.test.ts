@@ -1,7 +1,7 @@
 // Starting fleets have a history (deployed weeks ago, crashed minutes ago) and live nodes keep reporting in.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Container, Node, NodeCluster, Service } from '../../../src/domain/index.js';
-import { heartbeat } from '../../../src/server/sim/infra.js';
+import { heartbeat, MAX_NODES_PER_NAMESPACE } from '../../../src/server/sim/infra.js';
 import { SimBackend } from '../../../src/server/sim/sim-backend.js';
 
 const DAY = 86_400_000;
@@ -64,5 +64,16 @@ describe('starting fleets', () => {
     const deployed = nodes.filter((n) => n.state === 'Deployed').map((n) => n.resource_uri);
     expect(deployed.length).toBeGreaterThan(0);
     expect(new Set(changed.filter((uri) => uri.includes('/node/')))).toEqual(new Set(deployed));
+  });
+});
+
+describe('large fleets', () => {
+  it('a fleet of 10,000 containers fits the namespace quota of nodes, with all its containers', () => {
+    const backend = new SimBackend({ seed: 3, speed: 1 });
+    backend.populate('alice', 10_000);
+    const nodes = backend.list('node', 'alice').length;
+    expect(nodes).toBeLessThanOrEqual(MAX_NODES_PER_NAMESPACE);
+    expect(nodes).toBeGreaterThan(150);
+    expect(backend.list('container', 'alice').length).toBeGreaterThanOrEqual(9_900);
   });
 });
