@@ -14,12 +14,17 @@ export function serviceContainers(sim: Sim, service: Service): Container[] {
   return service.containers.map((uri) => sim.world.container(uri)).filter((c): c is Container => c !== undefined);
 }
 
+/**
+ * The state the service's containers give it, by the reference's table: Running when all its containers are
+ * deployed and running (as many as its target: one that could not be placed is not running), Partly running when
+ * some are, Stopped when none is (Not running when none was ever deployed).
+ */
 function impliedServiceState(sim: Sim, service: Service): Service['state'] {
   const containers = serviceContainers(sim, service);
   if (containers.length === 0) return service.deployed_datetime ? 'Stopped' : 'Not running';
   const running = containers.filter((c) => c.state === 'Running').length;
-  if (running === containers.length) return 'Running';
-  return running === 0 ? 'Stopped' : 'Partly running';
+  if (running === 0) return 'Stopped';
+  return running === containers.length && running >= service.target_num_containers ? 'Running' : 'Partly running';
 }
 
 function impliedStackState(sim: Sim, stack: Stack): Stack['state'] {
@@ -104,6 +109,7 @@ export function refreshEveryNodeTargets(sim: Sim, namespace: string, only?: Serv
     if (target !== service.target_num_containers) {
       service.target_num_containers = target;
       sim.world.touch(service);
+      refreshService(sim, service); // a node more to run on: Partly running until its container runs there
     }
   }
 }

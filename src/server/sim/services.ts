@@ -204,8 +204,11 @@ export function updateService(sim: Sim, namespace: string, service: Service, upd
   }
   // An EVERY_NODE service's target follows its nodes (its tags may have changed), whatever the request said.
   refreshEveryNodeTargets(sim, namespace, service);
-  sim.world.emit(service.resource_uri);
-  refreshStack(sim, sim.world.stack(service.stack));
+  // A new target makes a running service Partly running (or Running again) until it is scaled to it: the event
+  // announces the state that goes with the new definition.
+  const state = service.state;
+  refreshService(sim, service);
+  if (service.state === state) sim.world.emit(service.resource_uri);
 }
 
 /** Boots containers one by one (sequential deployment) or all at once. */

@@ -1,9 +1,10 @@
-// Under churn the state tables and counters hold: checked on atomic snapshots of the backend while it runs,
-// and over the REST API once it settled.
+// Under churn the state tables and counters hold: checked in every service event as it is published, on atomic
+// snapshots of the backend while it runs, and over the REST API once it settled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WireObject } from '../../../src/domain/index.js';
-import { snapshot, violations, type FleetSnapshot } from '../../helpers/invariants.js';
+import type { Service, WireObject } from '../../../src/domain/index.js';
+import { snapshot, type FleetSnapshot } from '../../helpers/invariants.js';
 import { collect, openSocket, startTestServer, type TestServer } from '../../helpers/server.js';
+import { fleetViolations as violations, serviceProblems } from './service-invariants.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -33,13 +34,21 @@ describe('churn', () => {
   it('keeps every counter and derived state true while events flow, and announces the changes', async () => {
     const ws = await openSocket(`${t.wsUrl}/api/audit/v1/events`);
     const { frames } = collect(ws);
-    t.backend.startChurn('alice', 300);
     const problems: string[] = [];
+    const { world } = t.backend.sim;
+    const events = t.backend.subscribe((change) => {
+      if (change.kind !== 'service' || change.object['state'] === 'Terminated') return;
+      const svc = change.object as unknown as Service;
+      const containers = svc.containers.map((uri) => world.container(uri)).filter((c) => c && c.state !== 'Terminated');
+      problems.push(...serviceProblems(svc, containers).map((p) => `event: ${p}`));
+    });
+    t.backend.startChurn('alice', 300);
     for (let i = 0; i < 20; i++) {
       await new Promise((r) => setTimeout(r, 100));
       problems.push(...violations(atomicSnapshot()));
     }
     t.backend.startChurn('alice', 0);
+    events.close();
     ws.close();
     expect(problems).toEqual([]);
     // About 300 events per second for two seconds (estimates per step are rough; the order of magnitude must hold).

@@ -2,9 +2,10 @@
 // service's counters match its containers, and an EVERY_NODE service's target is its number of deployed nodes
 // (Deployed, Unreachable or Upgrading: an unreachable node is still deployed and still runs its containers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshot, violations } from '../../helpers/invariants.js';
+import { snapshot } from '../../helpers/invariants.js';
 import { eventually, findOne, settled, startTestServer, type TestServer } from '../../helpers/server.js';
 import { targetViolations } from './fleet-invariants.js';
+import { fleetViolations } from './service-invariants.js';
 import { loseNode, recoverNode } from '../../../src/server/sim/infra.js';
 
 let t: TestServer;
@@ -30,7 +31,7 @@ async function problems(step: string): Promise<string[]> {
       s.nodes.every((n) => !['Deploying', 'Terminating', 'Upgrading'].includes(n.state));
   }, 10000, `quiet after ${step}`);
   const s = await snapshot(t);
-  return [...violations(s), ...targetViolations(s)].map((p) => `${step}: ${p}`);
+  return [...fleetViolations(s), ...targetViolations(s)].map((p) => `${step}: ${p}`);
 }
 
 const exporterCounts = async () => {
