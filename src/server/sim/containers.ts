@@ -127,11 +127,14 @@ function setState(sim: Sim, c: Container, state: Container['state']): void {
   refreshService(sim, sim.world.service(c.service));
 }
 
-/** Starting → Running after the start delay. Resolves true when it got there, false when something took over. */
-export async function boot(sim: Sim, c: Container): Promise<boolean> {
+/**
+ * Starting → Running after the start delay. Resolves true when it got there, false when something took over.
+ * `pace`: see jitter (here and below).
+ */
+export async function boot(sim: Sim, c: Container, pace = 1): Promise<boolean> {
   const valid = claim(sim, c.resource_uri);
   if (c.state !== 'Starting') setState(sim, c, 'Starting');
-  await sim.clock.sleep(jitter(sim, sim.durations.containerStart));
+  await sim.clock.sleep(jitter(sim, sim.durations.containerStart, pace));
   if (!valid()) return false;
   c.started_datetime = toRfc2822(sim.clock.now());
   c.exit_code = null;
@@ -142,18 +145,18 @@ export async function boot(sim: Sim, c: Container): Promise<boolean> {
 }
 
 /** Stops a running (or starting) container at the user's request: no automatic restart follows. */
-export async function stop(sim: Sim, c: Container): Promise<boolean> {
+export async function stop(sim: Sim, c: Container, pace = 1): Promise<boolean> {
   const valid = claim(sim, c.resource_uri);
   internal(sim, c.resource_uri).flag = true;
   setState(sim, c, 'Stopping');
-  await sim.clock.sleep(jitter(sim, sim.durations.containerStop));
+  await sim.clock.sleep(jitter(sim, sim.durations.containerStop, pace));
   if (!valid()) return false;
   exited(sim, c, 0);
   return true;
 }
 
 /** A container that ran this long before it stopped starts a fresh series of automatic restarts. */
-const RESTART_RESET_MS = 10_000;
+export const RESTART_RESET_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 60_000;
 
 /** Whether the container's restart policy restarts it after an exit with `code`. */
@@ -164,9 +167,9 @@ export function restartsOnExit(c: Container, code: number): boolean {
 /**
  * The container's process ended with `code`: Stopped, then autodestroy or autorestart as configured (Stopped →
  * Starting → Running, after a delay that doubles with each restart in a row). `policies: false`: neither (a
- * fleet's history being written).
+ * fleet's history being written). `pace`: how fast what follows goes (see jitter).
  */
-export function exited(sim: Sim, c: Container, code: number, policies = true): void {
+export function exited(sim: Sim, c: Container, code: number, policies = true, pace = 1): void {
   claim(sim, c.resource_uri);
   const meta = internal(sim, c.resource_uri);
   const ranFor = sim.clock.now() - Date.parse(c.started_datetime ?? '');
@@ -176,19 +179,19 @@ export function exited(sim: Sim, c: Container, code: number, policies = true): v
   setState(sim, c, 'Stopped');
   if (meta.flag || !policies) return; // stopped on purpose
   const destroy = c.autodestroy === 'ALWAYS' || (c.autodestroy === 'ON_SUCCESS' && code === 0);
-  if (destroy) void terminate(sim, c);
+  if (destroy) void terminate(sim, c, pace);
   else if (restartsOnExit(c, code)) {
-    const inARow = !(ranFor < RESTART_RESET_MS) ? 0 : (meta.restarts ?? 0);
+    const inARow = !(ranFor < RESTART_RESET_MS / pace) ? 0 : (meta.restarts ?? 0);
     meta.restarts = inARow + 1;
     const valid = claim(sim, c.resource_uri);
-    sim.clock.after(Math.min(MAX_RESTART_DELAY_MS, sim.durations.restartDelay * 2 ** inARow), () => {
-      if (valid() && c.state === 'Stopped') void boot(sim, c);
+    sim.clock.after(Math.min(MAX_RESTART_DELAY_MS, sim.durations.restartDelay * 2 ** inARow) / pace, () => {
+      if (valid() && c.state === 'Stopped') void boot(sim, c, pace);
     });
   }
 }
 
 /** Terminating → Terminated: the container leaves its service and node, and later the lists. */
-export async function terminate(sim: Sim, c: Container): Promise<void> {
+export async function terminate(sim: Sim, c: Container, pace = 1): Promise<void> {
   const valid = claim(sim, c.resource_uri);
   // Termination stops the process with SIGTERM first, as `docker stop` does.
   if (c.state === 'Running' || c.state === 'Starting') {
@@ -196,7 +199,7 @@ export async function terminate(sim: Sim, c: Container): Promise<void> {
     c.exit_code_msg = exitMessage(c.exit_code);
   }
   setState(sim, c, 'Terminating');
-  await sim.clock.sleep(jitter(sim, sim.durations.containerTerminate));
+  await sim.clock.sleep(jitter(sim, sim.durations.containerTerminate, pace));
   if (!valid()) return;
   destroyNow(sim, c);
 }
@@ -219,18 +222,18 @@ export function destroyNow(sim: Sim, c: Container): void {
 }
 
 /** Redeploys one container in place: a fresh Docker container with the service's current configuration. */
-export async function redeployInPlace(sim: Sim, c: Container): Promise<boolean> {
+export async function redeployInPlace(sim: Sim, c: Container, pace = 1): Promise<boolean> {
   const service = sim.world.service(c.service);
   if (c.state === 'Running') {
     const valid = claim(sim, c.resource_uri);
     internal(sim, c.resource_uri).flag = true;
     setState(sim, c, 'Stopping');
-    await sim.clock.sleep(jitter(sim, sim.durations.containerStop));
+    await sim.clock.sleep(jitter(sim, sim.durations.containerStop, pace));
     if (!valid()) return false;
   }
   if (service) Object.assign(c, launchConfig(service), { hostname: service.hostname ?? c.name });
   c.docker_id = hex(sim.rng, 64);
   c.synchronized = true;
   c.deployed_datetime = toRfc2822(sim.clock.now());
-  return boot(sim, c);
+  return boot(sim, c, pace);
 }

@@ -71,7 +71,11 @@ export function claim(sim: Sim, uri: string): () => boolean {
   return () => meta.epoch === epoch;
 }
 
-/** A duration with ±25 % jitter, so that a fleet does not move in lockstep. */
-export function jitter(sim: Sim, ms: number): number {
-  return ms * (0.75 + sim.rng() * 0.5);
+/**
+ * A duration with ±25 % jitter, so that a fleet does not move in lockstep. `pace`: how many times faster than
+ * usual the transition goes (the churn's own transitions, when the rate asked for is more than a fleet of its size
+ * makes at the usual pace; operations asked for through the API always go at 1).
+ */
+export function jitter(sim: Sim, ms: number, pace = 1): number {
+  return (ms * (0.75 + sim.rng() * 0.5)) / pace;
 }

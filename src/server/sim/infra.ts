@@ -256,10 +256,10 @@ export function heartbeat(sim: Sim, namespace: string, everyMs = 60_000): void {
   }
 }
 
-/** Deployed if the daemon answers, Unreachable otherwise. */
-export async function healthCheck(sim: Sim, node: Node, log: Log): Promise<string | null> {
+/** Deployed if the daemon answers, Unreachable otherwise. `pace`: see jitter. */
+export async function healthCheck(sim: Sim, node: Node, log: Log, pace = 1): Promise<string | null> {
   const valid = claim(sim, node.resource_uri);
-  await sim.clock.sleep(jitter(sim, sim.durations.healthCheck));
+  await sim.clock.sleep(jitter(sim, sim.durations.healthCheck, pace));
   if (!valid()) return 'the node changed state during the check';
   const reachable = internal(sim, node.resource_uri).flag;
   setNodeState(sim, node, reachable ? 'Deployed' : 'Unreachable');

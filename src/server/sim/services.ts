@@ -212,11 +212,11 @@ export function updateService(sim: Sim, namespace: string, service: Service, upd
 }
 
 /** Boots containers one by one (sequential deployment) or all at once. */
-async function bootAll(sim: Sim, containers: Container[], sequential: boolean): Promise<void> {
+async function bootAll(sim: Sim, containers: Container[], sequential: boolean, pace = 1): Promise<void> {
   if (sequential) {
-    for (const c of containers) await boot(sim, c);
+    for (const c of containers) await boot(sim, c, pace);
   } else {
-    await Promise.all(containers.map((c) => boot(sim, c)));
+    await Promise.all(containers.map((c) => boot(sim, c, pace)));
   }
 }
 
@@ -284,10 +284,10 @@ export async function stopService(sim: Sim, service: Service, log: Log): Promise
 /**
  * Rolling redeploy: each container is replaced by a new one with the current definition (same number, a node
  * by the strategy); the old one is terminated once its replacement runs. Sequential deployments go one by one
- * and can be canceled between containers (not during the last one).
+ * and can be canceled between containers (not during the last one). `pace`: see jitter.
  */
 export async function redeployService(
-  sim: Sim, namespace: string, service: Service, log: Log, cancel: Cancel = NO_CANCEL, reuseVolumes = true,
+  sim: Sim, namespace: string, service: Service, log: Log, cancel: Cancel = NO_CANCEL, reuseVolumes = true, pace = 1,
 ): Promise<string | null> {
   sim.world.setState(service, 'Redeploying');
   service.deployed_datetime = toRfc2822(sim.clock.now());
@@ -303,8 +303,8 @@ export async function redeployService(
     const index = Number(c.name.split('-').pop());
     const fresh = createContainer(sim, namespace, service, node, index);
     log(`Replacing ${c.name} (${c.uuid.slice(0, 8)}) with ${fresh.uuid.slice(0, 8)} on ${node.external_fqdn}`);
-    await boot(sim, fresh);
-    if (c.state !== 'Terminated') await terminate(sim, c);
+    await boot(sim, fresh, pace);
+    if (c.state !== 'Terminated') await terminate(sim, c, pace);
   };
   let placeError: string | null = null;
   if (service.sequential_deployment) {
@@ -313,7 +313,7 @@ export async function redeployService(
     const addOne = async () => {
       const placed = place(sim, namespace, service, 1, log);
       placeError ??= placed.error;
-      if (placed.created[0]) await boot(sim, placed.created[0]);
+      if (placed.created[0]) await boot(sim, placed.created[0], pace);
     };
     const steps = [...old.map((c) => () => replace(c)), ...Array.from({ length: lacking }, () => addOne)];
     if (!(await inSequence(steps, cancel))) {
@@ -329,7 +329,7 @@ export async function redeployService(
   // Whatever is still missing (or everything, when deployed all at once).
   const missing = Math.max(0, desiredCount(sim, namespace, service) - service.containers.length);
   const placed = place(sim, namespace, service, missing, log);
-  await bootAll(sim, placed.created, service.sequential_deployment);
+  await bootAll(sim, placed.created, service.sequential_deployment, pace);
   service.synchronized = serviceContainers(sim, service).every((c) => c.synchronized);
   refreshService(sim, service, true);
   return error ?? placeError ?? placed.error;
@@ -338,9 +338,10 @@ export async function redeployService(
 /**
  * Scales to `target`: new containers by the strategy, or the highest-numbered ones terminated (all at once).
  * A sequential deployment adds containers one by one and can be canceled between them (not during the last one).
+ * `pace`: see jitter.
  */
 export async function scaleService(
-  sim: Sim, namespace: string, service: Service, target: number, log: Log, cancel: Cancel = NO_CANCEL,
+  sim: Sim, namespace: string, service: Service, target: number, log: Log, cancel: Cancel = NO_CANCEL, pace = 1,
 ): Promise<string | null> {
   service.target_num_containers = target;
   if (service.state === 'Not running' || service.state === 'Stopped') {
@@ -358,7 +359,7 @@ export async function scaleService(
     const addOne = async () => {
       const placed = place(sim, namespace, service, 1, log);
       error ??= placed.error;
-      if (placed.created[0]) await boot(sim, placed.created[0]);
+      if (placed.created[0]) await boot(sim, placed.created[0], pace);
     };
     completed = await inSequence(Array.from({ length: target - current.length }, () => addOne), cancel);
     if (!completed) log(`Scale canceled at ${service.containers.length} container(s)`);
@@ -367,12 +368,12 @@ export async function scaleService(
     log(`Scaling ${service.name} up from ${current.length} to ${target}`);
     const placed = place(sim, namespace, service, target - current.length, log);
     error = placed.error;
-    await bootAll(sim, placed.created, false);
+    await bootAll(sim, placed.created, false, pace);
   } else if (target < current.length) {
     cancel.stops(false);
     log(`Scaling ${service.name} down from ${current.length} to ${target}`);
     const byNumber = [...current].sort((a, b) => Number(b.name.split('-').pop()) - Number(a.name.split('-').pop()));
-    await Promise.all(byNumber.slice(0, current.length - target).map((c) => terminate(sim, c)));
+    await Promise.all(byNumber.slice(0, current.length - target).map((c) => terminate(sim, c, pace)));
   } else {
     cancel.stops(false);
   }
