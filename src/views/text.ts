@@ -24,8 +24,28 @@ export function fit(text: string, width: number): string {
 /** At most `width` terminal columns, cut with an ellipsis. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  const clean = sanitize(text);
-  if (PLAIN.test(clean)) return clean.length > width ? (width > 1 ? `${clean.slice(0, width - 1)}…` : clean.slice(0, width)) : clean;
+  // Printable ASCII has nothing to sanitize and a column a character: most text, every frame.
+  if (PLAIN.test(text)) return cutPlain(text, width);
+  const key = `${width}\u0000${text}`;
+  let cut = cuts.get(key);
+  if (cut === undefined) {
+    if (cuts.size >= KEPT) cuts.clear();
+    cuts.set(key, (cut = cutToWidth(sanitize(text), width)));
+  }
+  return cut;
+}
+
+/** The same texts are cut to the same widths frame after frame (a state with its symbol, a name): measured once. */
+const cuts = new Map<string, string>();
+const widths = new Map<string, number>();
+const KEPT = 20_000;
+
+function cutPlain(text: string, width: number): string {
+  return text.length > width ? (width > 1 ? `${text.slice(0, width - 1)}…` : text.slice(0, width)) : text;
+}
+
+function cutToWidth(clean: string, width: number): string {
+  if (PLAIN.test(clean)) return cutPlain(clean, width);
   if (stringWidth(clean) <= width) return clean;
   // Whole graphemes up to the room left for the ellipsis: a wide character or an accent is never split.
   const room = width > 1 ? width - 1 : width;
@@ -42,7 +62,13 @@ export function truncate(text: string, width: number): string {
 
 /** Columns a string takes in a terminal. */
 export function columnsOf(text: string): number {
-  return PLAIN.test(text) ? text.length : stringWidth(text);
+  if (PLAIN.test(text)) return text.length;
+  let w = widths.get(text);
+  if (w === undefined) {
+    if (widths.size >= KEPT) widths.clear();
+    widths.set(text, (w = stringWidth(text)));
+  }
+  return w;
 }
 
 /** Printable ASCII, one column a character: the fast path, most text. Everything else is measured as Ink does. */
