@@ -1,12 +1,15 @@
 // npm run bench (monitor part): the monitor in a 120×40 tmux pseudo-terminal against `dctop serve --fleet 10000`,
 // with --churn 1000 and idle: frames/s, bytes/s written to the terminal, CPU, RSS, key→frame latency p50/p99.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+/** The monitor as installed: the bundle (what `npm install` gives), when it was built. */
+const BUNDLE = fileURLToPath(new URL('../bundle/cli.js', import.meta.url));
+const MONITOR = existsSync(BUNDLE) ? BUNDLE : CLI;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const SOCKET = `dctop-bench-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
@@ -46,18 +49,36 @@ async function waitFor(re: RegExp, ms = 30000): Promise<void> {
 /** The pid of the node process in the pane (the pane runs `exec node …`). */
 const panePid = () => Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
 
-export async function monitorLoad(churn: number): Promise<[string, string][]> {
+/** What one monitor load measured, for the table of targets. */
+export interface MonitorMetrics { cpu: number; keyP99: number; rss: number; firstScreenMs: number; framesPerS: number; bytesPerS: number; rssLog: number[] }
+
+export interface MonitorOptions {
+  /** The API through a proxy (a slow link): its URL, given the server's. */
+  via?: (url: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Log panes to open before measuring. */
+  panes?: number;
+  /** Measure this long (the RSS sampled every 30 s), instead of BENCH_SECONDS. */
+  soakMinutes?: number;
+}
+
+export async function monitorLoad(churn: number, options: MonitorOptions = {}): Promise<{ rows: [string, string][]; metrics: MonitorMetrics }> {
   const server = await startServer(churn);
+  const proxy = options.via ? await options.via(server.url) : null;
   const record = join(mkdtempSync(join(tmpdir(), 'dctop-bench-')), 'tty.out');
-  const env = `env -u CI DOCKERCLOUD_REST_HOST=${server.url} DOCKERCLOUD_USER=${server.user} DOCKERCLOUD_APIKEY=${server.key} XDG_CONFIG_HOME=${tmpdir()}/dctop-bench-none`;
+  const env = `env -u CI DOCKERCLOUD_REST_HOST=${proxy?.url ?? server.url} DOCKERCLOUD_USER=${server.user} DOCKERCLOUD_APIKEY=${server.key} XDG_CONFIG_HOME=${tmpdir()}/dctop-bench-none`;
   try {
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec ${env} ${process.execPath} ${CLI} --view containers`);
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec ${env} ${process.execPath} ${MONITOR} --view containers`);
     tmux('set-option', '-t', 'bench', 'status', 'off');
     tmux('pipe-pane', '-o', '-t', 'bench', `cat >> ${record}`);
     const startedAt = Date.now();
     await waitFor(/● live/);
     await waitFor(/ready/);
     const readyMs = Date.now() - startedAt;
+    for (let i = 0; i < (options.panes ?? 0); i++) {
+      // A log pane on the row below the last one's: the cursor moves back to the table with Tab between.
+      tmux('send-keys', '-t', 'bench', ...(i ? ['Tab', 'j', 'j'] : []), 'l');
+      await sleep(300);
+    }
     await sleep(2000); // warm up
     const pid = panePid();
     const bytes0 = statSync(record).size;
@@ -65,7 +86,14 @@ export async function monitorLoad(churn: number): Promise<[string, string][]> {
     const cpu0 = cpuSeconds(pid);
     const t0 = Date.now();
     const latencies: number[] = [];
-    while (Date.now() - t0 < SECONDS * 1000) {
+    const rssLog: number[] = [];
+    const duration = options.soakMinutes ? options.soakMinutes * 60_000 : SECONDS * 1000;
+    let sampled = 0;
+    while (Date.now() - t0 < duration) {
+      if (Date.now() - t0 >= sampled) {
+        rssLog.push(rssMiB(pid));
+        sampled += 30_000;
+      }
       const before = selectedLine();
       const sent = performance.now();
       tmux('send-keys', '-t', 'bench', 'j');
@@ -79,13 +107,21 @@ export async function monitorLoad(churn: number): Promise<[string, string][]> {
     const bytes = statSync(record).size - bytes0;
     const cpu = (cpuSeconds(pid) - cpu0) / elapsed;
     latencies.sort((a, b) => a - b);
-    const label = churn ? `monitor, --fleet 10000 --churn ${churn}` : 'monitor, --fleet 10000 idle';
-    return [
-      [label, `${(frames / elapsed).toFixed(1)} frames/s, ${Math.round(bytes / elapsed / 1024)} KiB/s to the tty, CPU ${(cpu * 100).toFixed(0)} %, ` +
-        `RSS ${rssMiB(pid)} MiB, key→frame p50 ${percentile(latencies, 0.5).toFixed(0)} ms / p99 ${percentile(latencies, 0.99).toFixed(0)} ms ` +
-        `(${latencies.length} keys; first screen ${readyMs} ms)`],
-    ];
+    rssLog.push(rssMiB(pid));
+    const label = `monitor, --fleet 10000 ${churn ? `--churn ${churn}` : 'idle'}${proxy ? ', 50 ms round trips' : ''}` +
+      `${options.panes ? `, ${options.panes} log panes` : ''}${options.soakMinutes ? `, ${options.soakMinutes} min` : ''}`;
+    const metrics: MonitorMetrics = {
+      cpu: cpu * 100, keyP99: percentile(latencies, 0.99), rss: rssMiB(pid), firstScreenMs: readyMs, framesPerS: frames / elapsed,
+      bytesPerS: bytes / elapsed, rssLog,
+    };
+    return {
+      metrics,
+      rows: [[label, `${(frames / elapsed).toFixed(1)} frames/s, ${Math.round(bytes / elapsed / 1024)} KiB/s to the tty, CPU ${(cpu * 100).toFixed(0)} %, ` +
+        `RSS ${metrics.rss} MiB${rssLog.length > 2 ? ` (${rssLog.join(' → ')})` : ''}, key→frame p50 ${percentile(latencies, 0.5).toFixed(0)} ms / ` +
+        `p99 ${percentile(latencies, 0.99).toFixed(0)} ms (${latencies.length} keys; first screen ${readyMs} ms)`]],
+    };
   } finally {
+    await proxy?.close();
     try {
       tmux('kill-server');
     } catch {

@@ -14,10 +14,15 @@ import { resolveConfig } from '../src/api/config.js';
 import { FleetStore } from '../src/store/fleet-store.js';
 import { dockerLoads } from './docker.js';
 import { cpuSeconds, percentile, rssMiB, startServer, stop, type Server } from './process.js';
+import { latencyProxy } from './latency-proxy.js';
 import { monitorLoad } from './monitor.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const rows: [string, string][] = [];
+/** The targets of the performance issue: what, measured, target, met. */
+const targets: [string, string, string, boolean][] = [];
+const target = (what: string, measured: number, unit: string, limit: number) =>
+  targets.push([what, `${Number.isInteger(measured) ? measured : measured.toFixed(1)} ${unit}`, `≤ ${limit} ${unit}`, measured <= limit]);
 
 async function listLoad(server: Server, limit: number, total: number): Promise<void> {
   const pool = new Pool(server.url, { connections: 16, pipelining: 1 });
@@ -103,6 +108,7 @@ async function storeLoad(): Promise<void> {
   const events = store.stats.events - events0;
   const fetches = store.stats.fetches - fetches0;
   const latencies = [...store.stats.latencies].sort((a, b) => a - b);
+  target('GETs per 1,000 events against dctop serve', Math.round((fetches / Math.max(1, events)) * 1000), 'GETs', 50);
   rows.push(['store under --churn 1000', `${Math.round(events / (SECONDS * 2))} events/s received, ` +
     `${Math.round((fetches / Math.max(1, events)) * 1000)} fetches per 1,000 events, ` +
     `${Math.round(store.stats.snapshots / (SECONDS * 2))} snapshots/s`]);
@@ -128,13 +134,34 @@ async function main(): Promise<void> {
   if (!part || part === 'store') await storeLoad();
   if (!part || part === 'server') await serverLoads();
   if (!part || part === 'monitor') {
-    for (const churn of [1000, 0]) rows.push(...(await monitorLoad(churn)));
+    const busy = await monitorLoad(1000);
+    const idle = await monitorLoad(0);
+    const slow = await monitorLoad(0, { via: (url) => latencyProxy(url, 50) });
+    rows.push(...busy.rows, ...idle.rows, ...slow.rows);
+    target('monitor CPU, --fleet 10000 --churn 1000', Math.round(busy.metrics.cpu), '% of a core', 25);
+    target('key → frame p99 under that load', Math.round(busy.metrics.keyP99), 'ms', 50);
+    target('first complete containers screen, 10k, server running', idle.metrics.firstScreenMs, 'ms', 1000);
+    target('… through a link with 50 ms round trips', slow.metrics.firstScreenMs, 'ms', 1000);
+    target('idle: CPU', Number(idle.metrics.cpu.toFixed(1)), '% of a core', 0.5);
+    target('idle: frames', Number(idle.metrics.framesPerS.toFixed(1)), 'frames/s', 0);
+  }
+  // The RSS over time, with 4 log panes open: `node dist/bench/run.js soak MINUTES` (30 for the issue's row).
+  if (part === 'soak') {
+    const soak = await monitorLoad(1000, { panes: 4, soakMinutes: Number(process.argv[3] ?? 30) });
+    rows.push(...soak.rows);
+    target(`monitor RSS after ${process.argv[3] ?? 30} min, 4 log panes`, Math.max(...soak.metrics.rssLog), 'MiB', 250);
   }
   // Only when asked: it needs the engines of scripts/docker-env.sh (up, plain, multinode 2) and makes 1,300 containers.
   if (part === 'docker') rows.push(...(await dockerLoads()));
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`dctop serve benchmarks (${SECONDS} s per load, Node ${process.version}, loopback)`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  if (targets.length) {
+    const w = Math.max(...targets.map(([k]) => k.length));
+    const m = Math.max(...targets.map(([, v]) => v.length));
+    console.log(`\ntargets (the performance issue)`);
+    for (const [k, v, t, ok] of targets) console.log(`${k.padEnd(w)}  ${v.padStart(m)}  ${t.padEnd(18)} ${ok ? 'met' : 'NOT met'}`);
+  }
 }
 
 main().catch((error: unknown) => {

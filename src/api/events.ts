@@ -132,6 +132,8 @@ export class EventStream {
     const f = this.options.filters ?? {};
     return streamUrl(this.config, eventsPath(this.namespace), {
       type: f.type?.join(','), object: f.object, parents: f.parents?.join(','),
+      // dctop serve then sends each event with its object (other APIs ignore a parameter they do not know).
+      dctop_objects: 'true',
     });
   }
 

@@ -1,9 +1,9 @@
 // The events hub: turns backend changes and action changes into Stream API events and fans them out to the
 // subscribers of the namespaces they belong to, each with its own filters. Each event is serialized once.
 //
-// A dctop extension: each event (but a delete) also carries the object's body as a GET would return it, under
-// `dctop_object`, so that a client can apply it without fetching (the official clients ignore fields they do not
-// know). Events go out at the end of the turn that made them, in order, each with its object as it is then: a state
+// A dctop extension, for subscribers that ask for it (?dctop_objects=true): each event (but a delete) also carries
+// the object's body as a GET would return it, under `dctop_object`, so that a client can apply it without fetching.
+// Others get the reference's frames (a body is a kilobyte or more: a hundred subscribers would pay for it). Events go out at the end of the turn that made them, in order, each with its object as it is then: a state
 // set and a field changed in the same turn travel together.
 import { randomUUID } from 'node:crypto';
 import { KINDS, toIso8601, type CloudEvent, type EventType, type KindName, type WireObject } from '../domain/index.js';
@@ -17,6 +17,8 @@ export interface EventFilter {
 
 export interface EventSubscriber {
   namespace: string;
+  /** It asked for the extension: events with their object. */
+  objects?: boolean;
   filter: EventFilter;
   send(text: string): void;
 }
@@ -25,6 +27,8 @@ export type Resolve = (uri: string) => WireObject | undefined;
 
 /** The name of the extension field: the object of the event, as GET returns it. */
 export const EVENT_OBJECT_FIELD = 'dctop_object';
+/** The query parameter a subscriber asks for it with. */
+export const EVENT_OBJECTS_PARAM = 'dctop_objects';
 
 interface Pending { subscribers: Set<EventSubscriber>; event: CloudEvent; object: WireObject | null; kind: KindName }
 
@@ -79,13 +83,16 @@ export class EventsHub {
     const pending = this.pending;
     this.pending = [];
     for (const { subscribers, event, object, kind } of pending) {
-      let text: string | undefined;
+      let plain: string | undefined;
+      let full: string | undefined;
       for (const subscriber of subscribers) {
         if (!matches(subscriber.filter, event)) continue;
-        // Actions are not versioned objects of the backend: serialized as they are (the cache would not see changes).
-        const body = object ? (kind === 'action' ? JSON.stringify(object) : this.json(object)) : null;
-        text ??= body ? `${JSON.stringify(event).slice(0, -1)},"${EVENT_OBJECT_FIELD}":${body}}` : JSON.stringify(event);
-        subscriber.send(text);
+        plain ??= JSON.stringify(event);
+        if (subscriber.objects && object) {
+          // Actions are not versioned objects of the backend: serialized as they are (the cache would not see changes).
+          full ??= `${plain.slice(0, -1)},"${EVENT_OBJECT_FIELD}":${kind === 'action' ? JSON.stringify(object) : this.json(object)}}`;
+          subscriber.send(full);
+        } else subscriber.send(plain);
       }
     }
   }

@@ -12,7 +12,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { Backend, ExecSession, LogLine, LogSink, Outcome, Subscription } from './backend.js';
 import { toBool, toInt } from './body.js';
 import { ApiError, notFound, toApiError } from './errors.js';
-import type { EventsHub } from './events-hub.js';
+import { EVENT_OBJECTS_PARAM, type EventsHub } from './events-hub.js';
 
 export interface StreamContext {
   backend: Backend;
@@ -153,6 +153,8 @@ export class StreamApi {
     const parents = [...query.getAll('parent'), ...query.getAll('parents')].flatMap((p) => p.split(',')).filter(Boolean);
     const unsubscribe = this.ctx.hub.subscribe({
       namespace,
+      // The dctop extension, asked for: each event with its object (clients that do not ask get the reference).
+      objects: query.get(EVENT_OBJECTS_PARAM) === 'true',
       filter: {
         ...(types.length ? { types: new Set(types) } : {}),
         ...(query.get('object') ? { object: query.get('object')! } : {}),

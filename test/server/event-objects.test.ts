@@ -1,5 +1,5 @@
-// The dctop extension of the Stream API: each event carries its object as GET returns it (dctop_object), after
-// the change; deletes carry none; with the extension off the frames are the reference's alone.
+// The dctop extension of the Stream API: a subscriber that asks (?dctop_objects=true) gets each event with its
+// object as GET returns it (dctop_object), after the change; deletes carry none; others get the reference's frames.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basic, findOne, settled, startTestServer, type TestServer } from '../helpers/server.js';
@@ -9,9 +9,9 @@ afterEach(async () => {
   for (const t of servers.splice(0)) await t.close();
 });
 
-async function listen(t: TestServer): Promise<{ frames: any[]; close(): void }> {
+async function listen(t: TestServer, objects = true): Promise<{ frames: any[]; close(): void }> {
   const frames: any[] = [];
-  const ws = new WebSocket(`${t.wsUrl}/api/audit/v1/events`, { headers: { Authorization: basic('alice') } });
+  const ws = new WebSocket(`${t.wsUrl}/api/audit/v1/events${objects ? '?dctop_objects=true' : ''}`, { headers: { Authorization: basic('alice') } });
   ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -40,10 +40,10 @@ describe('events that carry their object', () => {
     expect(svc.dctop_object).toEqual((await t.api('GET', c.service)).body);
   });
 
-  it('off, the frames are the reference: no dctop_object', async () => {
-    const t = await startTestServer({ fleet: 'demo', plainEvents: true });
+  it('a subscriber that does not ask gets the reference: no dctop_object', async () => {
+    const t = await startTestServer({ fleet: 'demo' });
     servers.push(t);
-    const events = await listen(t);
+    const events = await listen(t, false);
     const c = await findOne(t, '/api/app/v1/container/?name=web-2');
     await settled(t, (await t.api('POST', `${c.resource_uri}stop/`)).headers.get('x-dockercloud-action-uri')!);
     await new Promise((r) => setTimeout(r, 100));
