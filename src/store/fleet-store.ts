@@ -206,7 +206,8 @@ export class FleetStore {
           : this.client.listAll(kind)));
       if (this.closed) return;
       this.generation++;
-      STORE_KINDS.forEach((kind, i) => this.replaceKind(kind, lists[i] as unknown as AnyObject[]));
+      // The API lists actions newest first; the store keeps them in the order they happened, as live ones arrive.
+      STORE_KINDS.forEach((kind, i) => this.replaceKind(kind, (kind === 'action' ? [...lists[i]!].reverse() : lists[i]) as unknown as AnyObject[]));
       this.doubtful.clear(); // the lists are the truth now
       this.complete = true;
       this.error = null;

@@ -180,7 +180,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       case 'repaint': return monitor.repaint?.();
       case 'reconnect':
         monitor.store.reconnect();
-        return setStatus({ text: snapshot.health.state === 'live' ? 'listing everything again…' : 'reconnecting…', level: 'progress' });
+        return setStatus({ text: snapshot.health.state === 'live' ? 'listing everything again…' : 'reconnecting…', level: 'info' });
       case 'copy': {
         const refused = monitor.copy ? monitor.copy(effect.text) : 'copy needs a terminal';
         return setStatus(refused ? { text: `copy: ${refused}`, level: 'error' }

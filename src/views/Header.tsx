@@ -41,8 +41,9 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
         <Text color={theme.state.transition}>{`${STATE_SYMBOL.transition} ${counts.transition} `}</Text>
         <Text color={theme.state.stopped}>{`${STATE_SYMBOL.stopped} ${counts.stopped}`}</Text>
         {/* Terminated containers are gone (kept a while for T): counting them beside the others read as failures. */}
-        {counts.terminated ? <Text color={theme.state.terminated}>{` · ${counts.terminated} terminated recently`}</Text> : null}
-        {snapshot.stale && snapshot.staleSince ? <Text color={theme.fg.warning}>{` · data ${age(snapshot.staleSince, now)} old`}</Text> : null}
+        {counts.terminated ? <Text color={theme.state.terminated}>{` · ${counts.terminated} terminated, kept a while (T lists them)`}</Text> : null}
+        {!snapshot.complete ? <Text color={theme.fg.warning}>{' · no data yet'}</Text>
+          : snapshot.stale && snapshot.staleSince ? <Text color={theme.fg.warning}>{` · data ${age(snapshot.staleSince, now)} old`}</Text> : null}
       </Text>
     </>
   );
@@ -58,12 +59,13 @@ export function bannerText(snapshot: Snapshot, now: number, reconnectKey: string
   const shown = snapshot.staleSince ? ` · showing data from ${age(snapshot.staleSince, now)} ago` : '';
   const retryNow = reconnectKey ? ` · ${reconnectKey} retries now` : '';
   switch (h.state) {
+    // What happens next first: a long cause is what the width cuts.
     case 'reconnecting':
-      return `${snapshot.problem ?? `the API is unreachable: ${h.cause}`} · retry ${h.attempt} in ${inSeconds(h.nextAttemptAt)}${retryNow}${shown}`;
+      return `retry ${h.attempt} in ${inSeconds(h.nextAttemptAt)}${retryNow} · ${snapshot.problem ?? `the API is unreachable: ${h.cause}`}${shown}`;
     case 'connecting':
       return h.attempt > 0 && snapshot.problem ? `${snapshot.problem} · trying again…${shown}` : null;
     case 'auth_failed':
-      return `${snapshot.problem ?? h.error} · next try in ${inSeconds(h.nextAttemptAt)}${retryNow}`;
+      return `next try in ${inSeconds(h.nextAttemptAt)}${retryNow} · ${snapshot.problem ?? h.error}`;
     case 'namespace_refused':
       return `${snapshot.problem ?? h.error} · not retrying: :ns another one, or ${reconnectKey || 'reconnect'} to try again`;
     default:

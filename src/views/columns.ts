@@ -171,7 +171,7 @@ function eventDetail(e: CloudEvent, ctx: ColumnContext): string {
   switch (e.type) {
     case 'container': {
       const c = objects.container.get(e.resource_uri);
-      if (!c || c.exit_code === null || c.state !== e.state || e.state === 'Running') return '';
+      if (!c || c.exit_code === null || e.state !== 'Stopped' || c.state !== 'Stopped') return ''; // the exit is the stop's
       return c.exit_code_msg || `exit ${c.exit_code}`;
     }
     case 'service': {

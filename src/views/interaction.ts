@@ -73,6 +73,8 @@ export interface Overlay {
   offset: number;
   /** What `/` looks for in it (highlighted; n and N go from match to match). */
   search: string;
+  /** The line of the match n and N go on from (the last page can show a match below its top). */
+  match?: number;
 }
 
 export interface UiState {
@@ -467,12 +469,16 @@ function findInOverlay(step: Step, overlay: Overlay, text: string, direction: 1 
   const match = matcher(text);
   if (!match) return step.set({ overlay: { ...overlay, search: text } });
   const lines = step.env.overlayLines(step.ui);
-  const from = overlay.offset + (direction === 0 ? 0 : direction);
-  for (let i = from; i >= 0 && i < lines.length; i += direction || 1) {
-    if (match(lines[i]!)) return step.set({ overlay: { ...overlay, search: text, offset: clampOverlay(step.env, step.ui, i) } });
-  }
+  const hits = lines.flatMap((line, i) => (match(line) ? [i] : []));
   step.set({ overlay: { ...overlay, search: text } });
-  return step.say(`no ${direction < 0 ? 'earlier' : 'more'} matches of /${text}/`);
+  if (!hits.length) return step.say(`no match for /${text}/`);
+  // From the line at the top (0: this one too), in the direction asked, round the end to the other side.
+  const at = direction === 0 ? overlay.offset : overlay.match ?? overlay.offset;
+  const next = direction < 0 ? [...hits].reverse().find((i) => i < at) : hits.find((i) => (direction === 0 ? i >= at : i > at));
+  const line = next ?? (direction < 0 ? hits.at(-1)! : hits[0]!);
+  step.set({ overlay: { ...overlay, search: text, match: line, offset: clampOverlay(step.env, step.ui, line) } });
+  const n = hits.indexOf(line) + 1;
+  return step.say(`/${text}/: match ${n} of ${hits.length}${next === undefined ? ' (wrapped)' : ''}`);
 }
 
 /** Lines a movement command scrolls by, given a page's height (positive: down the list). */
@@ -765,6 +771,9 @@ function notHere(step: Step, press: Press): true {
   if (!elsewhere) return true;
   const label = labelOf(elsewhere);
   if (focusedPane(step.ui) && elsewhere.scope === 'table') return step.say(`${label} acts on the table: Tab to it first`);
+  if (!focusedPane(step.ui) && elsewhere.scope === 'logs') {
+    return step.say(step.ui.panes.length ? `${label} acts on a log pane: Tab to it first` : `${label} acts on a log pane: l opens one`);
+  }
   if (elsewhere.views) return step.say(`${label} is for ${elsewhere.views.map((v) => viewSpec(v).noun[1]).join(', ')}, not ${viewSpec(step.view).noun[1]}`);
   return true;
 }

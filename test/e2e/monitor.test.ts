@@ -238,7 +238,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     await term.waitFor(/logs container \S+ \(\d+\) · follow/);
     const port = t.server.port;
     await t.server.stopListening();
-    await term.waitFor(/the API is unreachable at http:\S+: connection refused · retry \d+ in \d+ s · ctrl\+r retries now/, 10000);
+    await term.waitFor(/retry \d+ in \d+ s · ctrl\+r retries now · the API is unreachable at http:\S+: connection refused/, 10000);
     await term.waitFor(/logs container \S+ \(\d+\) · disconnected/, 10000);
     expect(await term.screen()).toMatch(/— disconnected: .* —/);
     await new Promise((r) => setTimeout(r, 3000)); // a few failed attempts: the next one is seconds away
@@ -247,6 +247,8 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
     await term.waitFor(/● live/, 3000);
     await term.waitFor(/logs container \S+ \(\d+\) · follow/, 10000);
     expect(await term.screen()).not.toMatch(/unreachable|disconnected/);
+    await term.send('Tab'); // a key: what the status line said about ctrl-r goes
+    await term.waitForGone(/reconnecting…/);
   });
 
   it('opens a shell in a running container and comes back to where it was', async () => {
@@ -318,8 +320,9 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the monitor in a termin
       },
     });
     terminals.push(wrong);
-    await wrong.waitFor(/the API refused the credentials of user alice \(from DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY\): check them · next try in \d+ s/, 15000);
+    await wrong.waitFor(/next try in \d+ s · ctrl\+r retries now · the API refused the credentials of user alice \(from DOCKERCLOUD_USER and DOCKERCLOUD_APIKEY\): check them/, 15000);
     expect(await wrong.screen()).toMatch(/✘ auth failed/);
+    expect(await wrong.screen()).toMatch(/no data yet/);
     const term = await monitor();
     await term.type(':ns nowhere');
     await term.send('Enter');

@@ -6,7 +6,7 @@ import type { Container, Service } from '../../src/domain/index.js';
 import { FleetStore, type StoreOptions } from '../../src/store/fleet-store.js';
 import { STORE_KINDS, type Snapshot } from '../../src/store/snapshot.js';
 import { clientFor } from '../helpers/client.js';
-import { eventually, startTestServer, type TestServer } from '../helpers/server.js';
+import { eventually, findOne, settled, startTestServer, type TestServer } from '../helpers/server.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -282,6 +282,21 @@ describe('the store', () => {
     await eventually(() => store.getSnapshot().terminatedAt.has(container), 5000, 'marked terminated');
     expect((store.getSnapshot().objects.container.get(container) as Container).state).toBe('Terminated');
     await eventually(() => !store.getSnapshot().objects.container.has(container), 5000, 'gone');
+  });
+
+  it('keeps actions in the order they happened, whether listed (the API: newest first) or arriving live', async () => {
+    const { t, client, store } = await setup();
+    for (const name of ['web-1', 'web-2', 'web-3']) {
+      const c = await findOne(t, `/api/app/v1/container/?name=${name}`);
+      await settled(t, (await t.api('POST', `${c.resource_uri}stop/`)).headers.get('x-dockercloud-action-uri')!);
+    }
+    await store.start();
+    const listed = (await t.api('GET', '/api/audit/v1/action/')).body.objects.map((a: { uuid: string }) => a.uuid);
+    expect([...store.getSnapshot().objects.action.values()].map((a) => a.uuid)).toEqual([...listed].reverse());
+    const c = await findOne(t, '/api/app/v1/container/?name=web-1');
+    const live = (await client.operate(c.resource_uri, 'start')).actionUri!;
+    await eventually(() => store.getSnapshot().objects.action.has(live), 5000, 'the new action');
+    expect([...store.getSnapshot().objects.action.keys()].at(-1)).toBe(live);
   });
 
   it('sends no snapshots while nothing happens', async () => {

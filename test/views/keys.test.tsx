@@ -270,6 +270,8 @@ describe('what the first review found', () => {
     await eventually(() => /Stop acts on the table: Tab to it first/.test(r.frame()), 2000, 'said');
     r.stdin.write('\t7x');
     await eventually(() => /Stop is for .* not events/.test(r.frame()), 2000, 'said');
+    r.stdin.write('X'); // a pane's key, with the table focused
+    await eventually(() => /Close acts on a log pane: Tab to it first/.test(r.frame()), 2000, 'said where');
   });
 
   it('Esc back from a drill-down returns to the row it came from', async () => {

@@ -102,12 +102,22 @@ describe('help', () => {
     await tick();
     r.stdin.write('Stop');
     await tick();
-    const stop = range(r.frame()).from;
+    const matchOf = () => (/\/Stop\/: match (\d+) of (\d+)/.exec(r.frame()) ?? []).slice(1).map(Number);
+    const [k, of] = matchOf();
     r.stdin.write('\r');
     await tick();
     r.stdin.write('n');
     await tick();
-    expect(range(r.frame()).from).toBeGreaterThanOrEqual(stop);
+    expect(matchOf()).toEqual([(k! % of!) + 1, of]);
+    for (let i = 0; i < of!; i++) r.stdin.write('n'); // round the end and back to where it was
+    await tick(100);
+    expect(matchOf()).toEqual([(k! % of!) + 1, of]);
+    expect(of).toBeGreaterThan(1);
+    r.stdin.write('/');
+    await tick();
+    r.stdin.write('nothing-like-this');
+    await tick();
+    expect(r.frame()).toMatch(/no match for \/nothing-like-this\//);
   });
 
   it('/ searches the inspector too', async () => {
