@@ -214,7 +214,8 @@ export class FleetStore {
       const buffered = this.buffered;
       this.buffered = [];
       this.syncing = false;
-      for (const event of buffered) this.onEvent(event);
+      // Events that came while listing may be older than the lists: their bodies are not trusted, a fetch confirms.
+      for (const event of buffered) this.onEvent(event, true);
     } catch (error) {
       this.error = `could not list the fleet: ${(error as Error).message}`;
       this.syncing = false;
@@ -247,7 +248,7 @@ export class FleetStore {
 
   // ── events ─────────────────────────────────────────────────────────────────────────────────────────
 
-  private onEvent(event: CloudEvent): void {
+  private onEvent(event: CloudEvent, replayed = false): void {
     if (this.syncing) {
       this.buffered.push(event);
       return;
@@ -268,7 +269,7 @@ export class FleetStore {
       this.remove(kind, uri);
       return;
     }
-    if (carried && carried.resource_uri === uri) {
+    if (carried && carried.resource_uri === uri && !replayed) {
       // dctop serve sends the object with its event, and announces every change (a parent's counters too): nothing
       // to fetch. Other APIs send the state alone, which is patched in and confirmed by a fetch below.
       if (this.options.measure) this.pendingLatency.push(performance.now());

@@ -194,7 +194,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('copy and the mouse', ()
     await term.type('\u001b[<65;20;10M'); // a report anyway: ignored, not typed
     await new Promise((r) => setTimeout(r, 300));
     expect(await term.screen()).toMatch(/services \(\d+\)/);
-    await term.send('y', 'n');
+    await term.send('y'); // off: said at once, without asking what to copy
     await term.waitFor(/copy: copy is off \("clipboard": false in the config\)/);
   });
 });

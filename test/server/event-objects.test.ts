@@ -40,6 +40,25 @@ describe('events that carry their object', () => {
     expect(svc.dctop_object).toEqual((await t.api('GET', c.service)).body);
   });
 
+  it('a change in the turn after an object was announced gets an event of its own, with the change in its body', async () => {
+    const t = await startTestServer({ fleet: 'demo' });
+    servers.push(t);
+    const events = await listen(t);
+    const world = t.backend.sim.world;
+    const node = t.backend.list('node', 'alice')[0]! as { resource_uri: string; docker_version: string };
+    const service = t.backend.list('service', 'alice')[0]!;
+    world.emit(service.resource_uri); // an event of this turn: the hub sends this turn's events at its end
+    node.docker_version = 'first';
+    world.touch(node); // announced by the world's flush at the end of this turn, with the events above
+    await new Promise((r) => setTimeout(r, 0)); // the next turn
+    node.docker_version = 'second';
+    world.touch(node);
+    await new Promise((r) => setTimeout(r, 200));
+    events.close();
+    const mine = events.frames.filter((f) => f.resource_uri === node.resource_uri);
+    expect(mine.at(-1)?.dctop_object?.docker_version).toBe('second');
+  });
+
   it('a subscriber that does not ask gets the reference: no dctop_object', async () => {
     const t = await startTestServer({ fleet: 'demo' });
     servers.push(t);

@@ -98,8 +98,10 @@ export class World {
       this.flushScheduled = false;
       const touched = [...this.touchedThisTurn];
       this.touchedThisTurn.clear();
-      this.announcedThisTurn.clear();
       for (const uri of touched) this.emit(uri);
+      // The next turn starts with nothing announced: its changes get events of their own, even to objects announced
+      // just now (whose events may already be on their way, with the object as it was).
+      this.announcedThisTurn.clear();
     });
   }
 
