@@ -143,7 +143,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   // What the backend cannot do (dctop serve says; other APIs do not, and then everything is offered).
   const backend = await Promise.race([client.backend().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 2000).unref())]);
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
-  const storeOptions = { maxFps: 30, terminatedRetentionMs: 5 * 60_000 };
+  const storeOptions = { maxFps: 10, terminatedRetentionMs: 5 * 60_000 };
   let store = new FleetStore(client, storeOptions);
   let nav: NavState | undefined;
   stdout.write(ENTER + (mouse ? MOUSE_ON : ''));
