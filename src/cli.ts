@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { VIEWS, viewByAlias } from './keys/views.js';
-import { serveCommand } from './server/serve.js';
 
 const USAGE = `Usage:
   dctop [options]         the monitor: a live dashboard of a Docker Cloud API
@@ -138,7 +137,8 @@ async function monitorCommand(all: string[]): Promise<number | undefined> {
 }
 
 async function main(argv: string[]): Promise<number | undefined> {
-  if (argv[0] === 'serve') return serveCommand(argv.slice(1));
+  // The server (and the Docker client it loads) only when asked for: the monitor starts without them.
+  if (argv[0] === 'serve') return (await import('./server/serve.js')).serveCommand(argv.slice(1));
   return monitorCommand(argv);
 }
 
