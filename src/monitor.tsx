@@ -140,18 +140,20 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   let client = new DockerCloudClient(config);
   /** For Tab after :ns: the API lists no namespaces, so those this session knows of. */
   const namespacesSeen = new Set([config.user, config.namespace, process.env['DOCKERCLOUD_NAMESPACE']].filter((n): n is string => !!n));
-  // What the backend cannot do (dctop serve says; other APIs do not, and then everything is offered).
-  const backend = await Promise.race([client.backend().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 2000).unref())]);
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
   const storeOptions = { maxFps: 10, terminatedRetentionMs: 5 * 60_000 };
   let store = new FleetStore(client, storeOptions);
+  // The first listing starts at once, in the background (the screen says "loading…", or why it cannot connect),
+  // while the backend says what it cannot do (dctop serve does; other APIs do not, and then everything is offered).
+  void store.start().catch(() => { /* shown on screen: the banner says why, and retries go on */ });
+  const backend = await Promise.race([client.backend().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), 2000).unref())]);
   let nav: NavState | undefined;
   stdout.write(ENTER + (mouse ? MOUSE_ON : ''));
 
   // Frames written so far: a question counts as seen only once a frame with it went out (see App).
   let frames = 0;
   const renderOptions = {
-    exitOnCtrlC: false, patchConsole: true, maxFps: 30, onRender: () => void frames++,
+    exitOnCtrlC: false, patchConsole: true, maxFps: 60, onRender: () => void frames++,
     // Only the lines that changed are written. Ink 6.8 needs the fix of scripts/ink-patches.mjs for this (the
     // published bundle carries it): unpatched, each frame lands one row lower than the last, so without the fix
     // whole frames are written. DCTOP_INCREMENTAL=0 turns it off.
@@ -233,8 +235,6 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   );
 
   try {
-    // The first listing goes on in the background: the screen says "loading…", or why it cannot connect.
-    void store.start().catch(() => { /* shown on screen: the banner says why, and retries go on */ });
     instance = render(root(), renderOptions);
     // The app ends when the person quits; an exec session unmounts it for a while, then renders it again.
     for (;;) {
