@@ -3,8 +3,9 @@
 //
 // A dctop extension, for subscribers that ask for it (?dctop_objects=true): each event (but a delete) also carries
 // the object's body as a GET would return it, under `dctop_object`, so that a client can apply it without fetching.
-// Others get the reference's frames (a body is a kilobyte or more: a hundred subscribers would pay for it). Events go out at the end of the turn that made them, in order, each with its object as it is then: a state
-// set and a field changed in the same turn travel together.
+// Others get the reference's frames (a body is a kilobyte or more: a hundred subscribers would pay for it).
+// Events go out at the end of the turn that made them, in order, each with its object as it is then: a state set
+// and a field changed in the same turn travel together.
 import { randomUUID } from 'node:crypto';
 import { KINDS, toIso8601, type CloudEvent, type EventType, type KindName, type WireObject } from '../domain/index.js';
 
