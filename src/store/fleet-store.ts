@@ -18,8 +18,10 @@ export interface StoreOptions {
   /** How long events gather before their re-fetches start. */
   batchDelayMs?: number;
   fetchConcurrency?: number;
-  /** How long terminated objects stay. */
+  /** How long terminated objects stay... */
   terminatedRetentionMs?: number;
+  /** ...and how many of them at most (the oldest go first): under churn they would grow with its rate. */
+  terminatedLimit?: number;
   /** How many of the newest actions are kept. */
   actionLimit?: number;
   /** How many of the newest events are kept for the events view (each a few hundred bytes). */
@@ -108,6 +110,7 @@ export class FleetStore {
       terminatedRetentionMs: options.terminatedRetentionMs ?? 60_000,
       actionLimit: options.actionLimit ?? 500,
       eventHistory: options.eventHistory ?? 10_000,
+      terminatedLimit: options.terminatedLimit ?? 2_000,
       measure: options.measure ?? false,
       resyncIntervalMs: options.resyncIntervalMs ?? 5 * 60_000,
     };
@@ -411,11 +414,25 @@ export class FleetStore {
     this.touched(kind, uri, before, undefined);
   }
 
+  /** Past the limit, the terminated objects held longest go (terminatedAt is in the order they were marked). */
+  private dropOldestTerminated(): void {
+    for (const uri of this.terminatedAt.keys()) {
+      if (this.terminatedAt.size <= this.options.terminatedLimit) return;
+      const kind = parsePath(uri)?.kind;
+      if (kind && isStoreKind(kind)) this.remove(kind, uri);
+      this.setTerminated(uri, undefined);
+    }
+  }
+
   /** When an object was terminated (undefined: it is not, or gone), also for the next snapshot. */
   private setTerminated(uri: string, at: number | undefined): void {
     if (at === undefined) {
       if (!this.terminatedAt.delete(uri)) return;
-    } else this.terminatedAt.set(uri, at);
+    } else {
+      const fresh = !this.terminatedAt.has(uri);
+      this.terminatedAt.set(uri, at);
+      if (fresh) this.dropOldestTerminated();
+    }
     this.pendingTerminated.set(uri, at);
   }
 

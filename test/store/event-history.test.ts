@@ -39,3 +39,27 @@ describe('event history', () => {
     expect(s.recentEvents.length).toBe(s.eventsSeen);
   });
 });
+
+describe('terminated objects', () => {
+  it('are kept for a while, but never more than terminatedLimit of them: under churn they do not grow with its rate', async () => {
+    const t = await startTestServer({ fleet: 400, seed: 7 });
+    cleanup.push(() => t.close());
+    const client = await clientFor(t);
+    cleanup.push(() => client.close());
+    const store = new FleetStore(client, { maxFps: 20, terminatedRetentionMs: 10 * 60_000, terminatedLimit: 20 });
+    cleanup.push(() => store.close());
+    await store.start();
+    // Redeploys replace containers: each leaves a terminated one behind.
+    const services = t.backend.list('service', 'alice').filter((s) => s.state === 'Running').slice(0, 6);
+    for (const s of services) await t.api('POST', `${s.resource_uri}redeploy/`);
+    await eventually(() => {
+      const s = store.getSnapshot();
+      return [...s.objects.container.values()].filter((c) => c.state === 'Running').length > 300 && s.terminatedAt.size >= 20;
+    }, 20_000, 'redeploys with terminated containers');
+    await new Promise((r) => setTimeout(r, 500));
+    const s = store.getSnapshot();
+    expect(s.terminatedAt.size).toBeLessThanOrEqual(20);
+    const terminated = [...s.objects.container.values()].filter((c) => c.state === 'Terminated');
+    expect(terminated.length).toBeLessThanOrEqual(20);
+  });
+});
