@@ -82,6 +82,8 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
       tmux('send-keys', '-t', 'bench', ...(i ? ['Tab', 'j', 'j'] : []), 'l');
       await sleep(300);
     }
+    // The focus back on the table (Tab goes round the panes to it), where the keys below move the selection.
+    if (options.panes) tmux('send-keys', '-t', 'bench', 'Tab');
     await sleep(2000); // warm up
     const pid = panePid();
     const bytes0 = statSync(record).size;
