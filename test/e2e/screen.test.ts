@@ -78,6 +78,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the frame in a terminal
     await term.waitFor('GARBAGE-ON-THE-SCREEN');
     await term.send('C-l');
     await term.waitForGone('GARBAGE-ON-THE-SCREEN');
+    await term.waitFor(/^ services \(\d+\)/m); // cleared, then drawn again
     expect((await term.screen()).split('\n')[2]).toMatch(/^ services \(\d+\)/);
   });
 
