@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Mutation } from '../api/index.js';
 import type { Operation, WireObject } from '../domain/index.js';
 import type { ViewName } from '../keys/index.js';
+import { nameOf } from '../store/index.js';
 import { useMonitor } from './context.js';
 
 export interface Status { text: string; level: 'info' | 'progress' | 'success' | 'error' }
@@ -42,7 +43,7 @@ export function useOperations(setStatus: (status: Status | null) => void) {
 
   /** `skipped`: what the monitor left out and why, said with the result. */
   return useCallback(async (op: Operation, objects: WireObject[], view: ViewName, label: string, target?: number, skipped = '') => {
-    const what = objects.length === 1 ? String(objects[0]!['name'] ?? objects[0]!['nickname'] ?? objects[0]!['action'] ?? '') : `${objects.length} objects`;
+    const what = objects.length === 1 ? nameOf(objects[0]!) : `${objects.length} objects`;
     const say = (s: Status) => sayNow(skipped ? { ...s, text: `${s.text} · skipped ${skipped}` } : s);
     say({ text: `${label} ${what}…`, level: 'progress' });
     const results = await Promise.allSettled(objects.map((o) => one(op, o, view, target)));

@@ -2,6 +2,7 @@
 // line (what just happened), and the bottom line (the keys that apply here, or the prompt being typed).
 import { Text } from 'ink';
 import type { NavState } from '../hooks/useNavigation.js';
+import { nameOf } from '../hooks/useSnapshot.js';
 import type { Status } from '../hooks/useOperations.js';
 import { viewSpec } from '../keys/index.js';
 import type { Column } from './columns.js';
@@ -43,12 +44,12 @@ export function BottomLine({ prompt, hints, fixed, width, theme }: {
   if (!prompt) return <Text wrap="truncate" color={theme.fg.muted}>{hintLine(hints, fixed, width)}</Text>;
   let line: string;
   if (prompt.kind === 'confirm') line = questionLine(prompt, width);
-  else if (prompt.kind === 'copy') line = `copy ${String(prompt.object['name'] ?? prompt.object['uuid'] ?? '')}: n name · u UUID · r resource URI · j JSON`;
+  else if (prompt.kind === 'copy') line = `copy ${nameOf(prompt.object)}: n name · u UUID · r resource URI · j JSON`;
   else {
     const one = prompt.kind === 'scale' && prompt.request.objects.length === 1 ? prompt.request.objects[0]! : undefined;
     const now = one ? one['target_num_containers'] ?? one['target_num_nodes'] : undefined;
     const label = prompt.kind === 'scale'
-      ? `scale ${one ? `${String(one['name'])}${now === undefined ? '' : ` (now ${String(now)})`}` : `${prompt.request.objects.length} objects`} to: `
+      ? `scale ${one ? `${nameOf(one)}${now === undefined ? '' : ` (now ${String(now)})`}` : `${prompt.request.objects.length} objects`} to: `
       : prompt.kind === 'command' ? ':' : '/';
     line = `${label}${prompt.text}█`;
   }

@@ -175,14 +175,12 @@ export function labelOf(command: Command): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** A short name for an object in questions and status lines. */
-export const objectName = nameOf;
 
 /** "container web-1", or "3 marked services: web, api, db". */
 export function describeTargets(objects: readonly WireObject[], view: ViewName, marked: boolean): string {
   const [one, many] = viewSpec(view).noun;
-  if (objects.length === 1 && !marked) return `${one} ${objectName(objects[0]!)}`;
-  const names = objects.slice(0, NAMES_SHOWN).map(objectName).join(', ');
+  if (objects.length === 1 && !marked) return `${one} ${nameOf(objects[0]!)}`;
+  const names = objects.slice(0, NAMES_SHOWN).map(nameOf).join(', ');
   const more = objects.length > NAMES_SHOWN ? ` and ${objects.length - NAMES_SHOWN} more` : '';
   return `${objects.length} marked ${objects.length === 1 ? one : many}: ${names}${more}`;
 }
@@ -297,7 +295,7 @@ const promptLayer: Layer = (step, press) => {
 
 /** What of an object the key after y copies: its name (n, or y again), UUID, resource URI, or all of it as JSON. */
 const COPY_FIELDS: Record<string, [string, (o: WireObject) => string]> = {
-  n: ['name', objectName], y: ['name', objectName], u: ['UUID', (o) => String(o['uuid'] ?? '')],
+  n: ['name', nameOf], y: ['name', nameOf], u: ['UUID', (o) => String(o['uuid'] ?? '')],
   r: ['resource URI', (o) => o.resource_uri], j: ['JSON', (o) => JSON.stringify(o, null, 2)],
 };
 
@@ -307,8 +305,8 @@ function answerCopy(step: Step, prompt: Extract<Prompt, { kind: 'copy' }>, press
   if (!field) return step.say(`copy canceled${press.name === 'esc' ? '' : ` ('${press.name}' is none of n u r j)`}`);
   const [what, value] = field;
   const text = value(prompt.object);
-  if (!text) return step.say(`copy: ${objectName(prompt.object)} has no ${what}`, 'error');
-  return step.emit({ type: 'copy', text, what: `the ${what} of ${objectName(prompt.object)}` });
+  if (!text) return step.say(`copy: ${nameOf(prompt.object)} has no ${what}`, 'error');
+  return step.emit({ type: 'copy', text, what: `the ${what} of ${nameOf(prompt.object)}` });
 }
 
 /** A y/N question: y goes ahead, any other key cancels and says so. */
@@ -388,7 +386,7 @@ function submit(step: Step, prompt: Prompt): true {
       const cluster = request.view === 'nodecluster';
       const shrinks = request.objects.some((o) => n < Number(o[cluster ? 'target_num_nodes' : 'target_num_containers'] ?? 0));
       if (!shrinks) return go(step, request, n);
-      const typeName = cluster ? (request.objects.length === 1 ? objectName(request.objects[0]!) : String(request.objects.length)) : null;
+      const typeName = cluster ? (request.objects.length === 1 ? nameOf(request.objects[0]!) : String(request.objects.length)) : null;
       if (!typeName && !step.env.confirm) return go(step, request, n);
       return step.set({ prompt: { kind: 'confirm', text: '', request, typeName, askedAt: step.env.framesWritten(), target: n } });
     }
@@ -431,7 +429,7 @@ const dialogLayer: Layer = (step, press) => {
   if (id === 'copy') {
     const object = overlay.uri ? step.env.object(overlay.uri) : undefined;
     if (!object) return step.say(overlay.kind === 'help' ? 'copy: nothing to copy in help' : 'copy: the object is gone', 'error');
-    return step.emit({ type: 'copy', text: JSON.stringify(object, null, 2), what: `the JSON of ${objectName(object)}` });
+    return step.emit({ type: 'copy', text: JSON.stringify(object, null, 2), what: `the JSON of ${nameOf(object)}` });
   }
   const keys = step.env.keymap;
   if (keys.keysFor('logs.next').includes(press.name)) return findInOverlay(step, overlay, overlay.search, 1);
@@ -612,7 +610,7 @@ const tableLayer: Layer = (step, press) => {
     case 'drill': {
       const next = viewSpec(view).drill;
       if (!selected || !next) return true;
-      return step.nav({ type: 'drill', view: next, parent: selected.uri, label: objectName(selected.object) });
+      return step.nav({ type: 'drill', view: next, parent: selected.uri, label: nameOf(selected.object) });
     }
     case 'inspect':
       if (!selected) return step.say('inspect: nothing selected', 'error');
@@ -620,7 +618,7 @@ const tableLayer: Layer = (step, press) => {
     case 'logs': {
       if (!selected) return step.say('logs: nothing selected', 'error');
       const pane: PaneState = {
-        id: step.ui.nextPaneId, uri: selected.uri, title: `${view} ${objectName(selected.object)}`,
+        id: step.ui.nextPaneId, uri: selected.uri, title: `${view} ${nameOf(selected.object)}`,
         follow: true, wrap: false, timestamps: false, search: '', offset: 0, heldAt: null, tail: 300,
       };
       step.set({ panes: [...step.ui.panes, pane], focus: pane.id, nextPaneId: pane.id + 1 });
@@ -629,7 +627,7 @@ const tableLayer: Layer = (step, press) => {
     case 'exec': {
       if (!selected) return step.say('shell: nothing selected', 'error');
       const o = selected.object;
-      if (o['state'] !== 'Running') return step.say(`shell: ${objectName(o)} is ${String(o['state'])}, not Running`, 'error');
+      if (o['state'] !== 'Running') return step.say(`shell: ${nameOf(o)} is ${String(o['state'])}, not Running`, 'error');
       return step.emit({ type: 'exec', uri: selected.uri });
     }
     default: return false;
@@ -656,7 +654,7 @@ function requestOperation(step: Step, command: Command): true {
   }
   if (!targets.length) return step.say(`${verb}: ${marks.length ? 'none of the marked objects is shown' : 'nothing selected'}`, 'error');
   const allowed = targets.filter((o) => opAllowed(o, op, view));
-  const skipped = targets.filter((o) => !allowed.includes(o)).map((o) => `${objectName(o)} (${whyNot(o, op, view)})`);
+  const skipped = targets.filter((o) => !allowed.includes(o)).map((o) => `${nameOf(o)} (${whyNot(o, op, view)})`);
   const hidden = marks.length ? marks.length - targets.length : 0;
   if (hidden) skipped.push(`${hidden} marked not shown (filtered out or gone)`);
   if (!allowed.length) {
@@ -670,7 +668,7 @@ function requestOperation(step: Step, command: Command): true {
   if (command.dangerous) {
     const named = op === 'terminate' && (view === 'stack' || view === 'nodecluster');
     if (named) {
-      const typeName = allowed.length === 1 ? objectName(allowed[0]!) : String(allowed.length);
+      const typeName = allowed.length === 1 ? nameOf(allowed[0]!) : String(allowed.length);
       return step.set({ prompt: { kind: 'confirm', text: '', request, typeName, askedAt: step.env.framesWritten() } });
     }
     if (step.env.confirm) return step.set({ prompt: { kind: 'confirm', text: '', request, typeName: null, askedAt: step.env.framesWritten() } });
