@@ -4,3 +4,4 @@ export * from './kinds.js';
 export * from './states.js';
 export * from './types.js';
 export * from './uri.js';
+export * from './metrics.js';
