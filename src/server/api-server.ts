@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionLog } from './actions.js';
 import { LoginGuard } from './login-guard.js';
+import { MetricsHub } from './metrics.js';
 import type { Accounts } from './auth.js';
 import type { Backend, Subscription } from './backend.js';
 import { EventsHub } from './events-hub.js';
@@ -28,6 +29,8 @@ export class ApiServer {
   readonly actions: ActionLog;
   readonly triggers = new TriggerStore();
   readonly json: JsonCache;
+  /** Live resource metrics (dctop's extension): what sockets subscribed to, sampled once per tick. */
+  readonly metrics: MetricsHub;
   private readonly http: Server;
   private readonly streams: StreamApi;
   private readonly backendSubscription: Subscription;
@@ -48,7 +51,8 @@ export class ApiServer {
     const limiter = new RateLimiter(options.rateLimit);
     const logins = new LoginGuard();
     const rest = new RestApi({ backend, accounts, logins, actions: this.actions, triggers: this.triggers, limiter, json: this.json });
-    this.streams = new StreamApi({ backend, accounts, logins, limiter, actions: this.actions, hub: this.hub });
+    this.metrics = new MetricsHub(backend);
+    this.streams = new StreamApi({ backend, accounts, logins, limiter, actions: this.actions, hub: this.hub, metrics: this.metrics });
     this.http = createServer((req, res) => void rest.handle(req, res));
     this.http.keepAliveTimeout = 65_000;
     this.http.on('upgrade', (req, socket, head) => this.streams.handleUpgrade(req, socket, head));
@@ -90,6 +94,7 @@ export class ApiServer {
   async close(): Promise<void> {
     this.backendSubscription.close();
     this.streams.close();
+    this.metrics.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     await this.options.backend.close();

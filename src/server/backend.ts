@@ -120,8 +120,39 @@ export interface Backend {
    * object's serialization (listing 10,000 containers is mostly JSON). Without it, every response is serialized anew.
    */
   version?(object: WireObject): number;
+  /** Optional: live resource metrics of containers (dctop's extension). Without it, every URI is unavailable. */
+  readonly metrics?: MetricsSource;
   /** Stops timers and background activity. */
   close(): Promise<void>;
+}
+
+/**
+ * One running container's usage, as a backend measures it. Rates are per second; any number is null while not yet
+ * known (a rate or a CPU share before a second sample). Services and nodes are summed by the server, not here.
+ */
+export interface ContainerSample {
+  /** Percent of one core (200: two cores busy). */
+  cpuPercent: number | null;
+  /** The container's CPU limit in cores; null when unlimited. */
+  cpuLimitCores: number | null;
+  memoryBytes: number | null;
+  /** Null when unlimited. */
+  memoryLimitBytes: number | null;
+  netRxBps: number | null;
+  netTxBps: number | null;
+  blockReadBps: number | null;
+  blockWriteBps: number | null;
+}
+
+/** Why there is no sample of a container (its node's engine is not reachable, it is not running …). */
+export interface SampleUnavailable { unavailable: string }
+
+export interface MetricsSource {
+  /**
+   * Samples of the given containers of a namespace (UUIDs; the server asks only for running containers someone
+   * subscribed to, once per tick however many subscribers share them). Every UUID asked for is in the answer.
+   */
+  sampleContainers(namespace: string, uuids: readonly string[]): Promise<Map<string, ContainerSample | SampleUnavailable>>;
 }
 
 export interface ExecOptions {

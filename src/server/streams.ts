@@ -3,7 +3,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { KINDS, parsePath, type ExecOutputFrame, type LogFrame, type ParsedPath } from '../domain/index.js';
+import {
+  KINDS, METRICS_DEFAULT_INTERVAL, METRICS_MAX_INTERVAL, METRICS_MAX_SUBSCRIBE, METRICS_MIN_INTERVAL, parsePath,
+  type ExecOutputFrame, type LogFrame, type ParsedPath,
+} from '../domain/index.js';
 import type { ActionLog } from './actions.js';
 import { canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
 import { clientIp } from './http-util.js';
@@ -13,6 +16,7 @@ import type { Backend, ExecSession, LogLine, LogSink, Outcome, Subscription } fr
 import { toBool, toInt } from './body.js';
 import { ApiError, notFound, toApiError } from './errors.js';
 import { EVENT_OBJECTS_PARAM, type EventsHub } from './events-hub.js';
+import type { MetricsHub } from './metrics.js';
 
 export interface StreamContext {
   backend: Backend;
@@ -21,6 +25,7 @@ export interface StreamContext {
   limiter: RateLimiter;
   actions: ActionLog;
   hub: EventsHub;
+  metrics: MetricsHub;
 }
 
 /**
@@ -40,19 +45,25 @@ const BEHIND_MS = 5000;
 export const MAX_STREAMS_PER_USER = 64;
 const MAX_STREAMS = 1000;
 const HEARTBEAT_MS = 30_000;
+/** A metrics subscribe message: METRICS_MAX_SUBSCRIBE URIs of ~70 bytes, with room for long namespaces. */
+const MAX_METRICS_MESSAGE = 256 * 1024;
+/** A metrics subscriber this far behind misses frames (the next one says everything again) instead of queueing. */
+const METRICS_BEHIND_BYTES = 256 * 1024;
 export const DEFAULT_TAIL = 300;
 
 export class StreamApi {
   /** Exec takes keystrokes and pastes; events and logs take nothing (their client's messages stay tiny). */
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_MESSAGE });
   private readonly quiet = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 });
+  /** Metrics (dctop's extension) take subscribe messages: a set of URIs. */
+  private readonly metricsWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_METRICS_MESSAGE });
   private readonly openBy = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly ctx: StreamContext) {
     // Server-side liveness: a socket that did not answer the previous ping is gone.
     const alive = new WeakSet<WebSocket>();
-    for (const wss of [this.wss, this.quiet]) {
+    for (const wss of [this.wss, this.quiet, this.metricsWss]) {
       wss.on('connection', (ws) => {
         alive.add(ws);
         ws.on('pong', () => alive.add(ws));
@@ -74,19 +85,20 @@ export class StreamApi {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const parsed = parsePath(url.pathname);
-      if (!parsed) throw notFound(`No such stream: ${url.pathname}`);
+      const metrics = parseMetricsPath(url.pathname);
+      const parsed = metrics ? undefined : parsePath(url.pathname);
+      if (!parsed && !metrics) throw notFound(`No such stream: ${url.pathname}`);
       const user = checkLogin(this.ctx.logins, this.ctx.accounts, req.headers.authorization, clientIp(req), url.searchParams);
       const wait = this.ctx.limiter.take(user);
       if (wait > 0) throw new ApiError(429, `Too many requests; retry in ${wait} s`, { 'Retry-After': String(wait) });
       const open = this.openBy.get(user) ?? 0;
-      if (open >= MAX_STREAMS_PER_USER || this.wss.clients.size + this.quiet.clients.size >= MAX_STREAMS) {
+      if (open >= MAX_STREAMS_PER_USER || this.clients().length >= MAX_STREAMS) {
         throw new ApiError(429, `Too many open streams (at most ${MAX_STREAMS_PER_USER} per user); close some first`);
       }
-      const namespace = parsed.namespace ?? defaultNamespace(this.ctx.accounts, user);
+      const namespace = (metrics ? metrics.namespace : parsed!.namespace) ?? defaultNamespace(this.ctx.accounts, user);
       if (!canAccess(this.ctx.accounts, user, namespace)) throw notFound(`No such stream: ${url.pathname}`);
-      const route = this.route(parsed, url.searchParams, user, namespace);
-      const server = parsed.rest[0] === 'exec' ? this.wss : this.quiet;
+      const route = metrics ? this.metricsRoute(url.searchParams, namespace) : this.route(parsed!, url.searchParams, user, namespace);
+      const server = metrics ? this.metricsWss : parsed!.rest[0] === 'exec' ? this.wss : this.quiet;
       server.handleUpgrade(req, socket, head, (ws) => {
         this.openBy.set(user, (this.openBy.get(user) ?? 0) + 1);
         ws.once('close', () => this.openBy.set(user, (this.openBy.get(user) ?? 1) - 1));
@@ -109,10 +121,35 @@ export class StreamApi {
     for (const ws of this.clients()) ws.close(1001, 'server shutting down');
     this.wss.close();
     this.quiet.close();
+    this.metricsWss.close();
   }
 
   private clients(): WebSocket[] {
-    return [...this.wss.clients, ...this.quiet.clients];
+    return [...this.wss.clients, ...this.quiet.clients, ...this.metricsWss.clients];
+  }
+
+  /**
+   * dctop's extension: live resource metrics. `interval` (seconds) is checked before the handshake completes; then
+   * the client's `{"subscribe": [...]}` messages replace its set, and the hub sends a frame per interval.
+   */
+  private metricsRoute(query: URLSearchParams, namespace: string): (ws: WebSocket) => void {
+    const raw = query.get('interval');
+    const interval = raw === null ? METRICS_DEFAULT_INTERVAL : /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(interval >= METRICS_MIN_INTERVAL && interval <= METRICS_MAX_INTERVAL)) {
+      throw new ApiError(400, `interval: a whole number of seconds from ${METRICS_MIN_INTERVAL} to ${METRICS_MAX_INTERVAL} (got ${JSON.stringify(raw).slice(0, 40)})`);
+    }
+    return (ws) => {
+      const subscription = this.ctx.metrics.open(namespace, interval, (frame) => {
+        // Metrics are a sample, not a log: a reader behind misses a frame rather than queue them.
+        if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < METRICS_BEHIND_BYTES) ws.send(JSON.stringify(frame));
+      });
+      ws.on('message', (data) => {
+        const uris = parseSubscribe(data.toString());
+        if (typeof uris === 'string') ws.close(1008, uris);
+        else subscription.set(uris);
+      });
+      ws.on('close', () => subscription.close());
+    };
   }
 
   /** Validates the request before the handshake completes, and returns what to do with the open socket. */
@@ -270,9 +307,37 @@ function pipeLogs(ws: WebSocket, open: (sink: LogSink) => Outcome<Subscription>,
   ws.on('close', () => subscription?.close());
 }
 
+/** `/api/dctop/v1/[<namespace>/]metrics/`: the namespace it names (null: the user's own), or undefined. */
+function parseMetricsPath(path: string): { namespace: string | null } | undefined {
+  const match = /^\/api\/dctop\/v1\/(?:([^/]+)\/)?metrics\/?$/.exec(path);
+  if (!match) return undefined;
+  if (match[1] === undefined) return { namespace: null };
+  try {
+    return { namespace: decodeURIComponent(match[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A metrics client's message: the URIs it subscribes to, or why the message is refused (the close reason). */
+function parseSubscribe(text: string): string[] | string {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return 'malformed message: not JSON; send {"subscribe": ["<resource_uri>", ...]}';
+  }
+  const uris = (message as { subscribe?: unknown } | null)?.subscribe;
+  if (typeof message !== 'object' || !Array.isArray(uris) || !uris.every((u) => typeof u === 'string')) {
+    return 'malformed message: send {"subscribe": ["<resource_uri>", ...]}';
+  }
+  if (uris.length > METRICS_MAX_SUBSCRIBE) return `too many URIs: at most ${METRICS_MAX_SUBSCRIBE} per subscribe`;
+  return uris as string[];
+}
+
 function rejectHandshake(socket: Duplex, status: number, message: string, headers: Record<string, string>): void {
   const body = JSON.stringify({ error: message });
-  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
+  const reason = status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
   const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -33,6 +33,8 @@ const OUTAGE_MS: readonly [number, number] = [5 * SECOND, 15 * SECOND];
 /** The share of crashes that are a crash loop: the container crashes again after each restart, a few times. */
 const CRASH_LOOP = 0.15;
 const EXIT_CODES = [0, 1, 1, 2, 137, 139] as const;
+/** SIGKILL: the kernel's OOM killer. */
+const OOM_KILLED = 137;
 
 /**
  * Events a second one container's share of the churn makes at the usual pace while the fleet stays healthy (the
@@ -141,16 +143,23 @@ class Churn {
     return this.outage();
   }
 
-  /** A running container's process dies (one that has run a while: its restart is not one in a row). */
+  /**
+   * A running container's process dies (one that has run a while: its restart is not one in a row). Crashes follow
+   * memory: a container whose memory leaked up to its ceiling (the sim's metrics) is found first, and OOM-killed.
+   */
   private crash(): number {
     const { sim, pace } = this;
     if (!this.roomFor(1)) return 0;
-    const code = pick(sim.rng, EXIT_CODES);
     const now = sim.clock.now();
     const waits = this.awaiting.size < share(this.live, AWAITING_SHARE);
-    const c = randomWhere(sim, sim.world.containers(this.namespace), (x) => x.state === 'Running' && this.settled(x) &&
+    const crashable = (x: Container, code: number) => x.state === 'Running' && this.settled(x) &&
       sim.world.node(x.node)?.state === 'Deployed' && now - Date.parse(x.started_datetime ?? '') >= RESTART_RESET_MS / pace &&
-      (waits || restartsOnExit(x, code)));
+      (waits || restartsOnExit(x, code));
+    const containers = sim.world.containers(this.namespace);
+    const leak = sim.leak;
+    const oom = leak ? randomWhere(sim, containers, (x) => leak(x) > 0.9 && crashable(x, OOM_KILLED)) : undefined;
+    const code = oom ? OOM_KILLED : pick(sim.rng, EXIT_CODES);
+    const c = oom ?? randomWhere(sim, containers, (x) => crashable(x, code));
     if (!c) return 0;
     exited(sim, c, code, true, pace);
     if (!restartsOnExit(c, code)) {

@@ -1,4 +1,5 @@
 // What every part of the simulation shares: the objects, the clock, the randomness, the catalogue, the logs.
+import type { Container } from '../../domain/index.js';
 import type { Catalogue } from './catalogue.js';
 import type { SimClock } from './clock.js';
 import type { LogStore } from './logs.js';
@@ -56,6 +57,8 @@ export interface Sim {
   internals: Map<string, Internal>;
   /** node URI → URIs of the containers on it that are not terminated */
   containersOnNode: Map<string, Set<string>>;
+  /** How far a container's memory has climbed towards its ceiling by a leak, 0 to 1 (metrics.ts); churn crashes those first. */
+  leak?: (c: Container) => number;
 }
 
 export function internal(sim: Sim, uri: string): Internal {

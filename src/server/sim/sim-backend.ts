@@ -23,6 +23,7 @@ import {
   upgradeNode,
 } from './infra.js';
 import { LogStore } from './logs.js';
+import { SimMetrics } from './metrics.js';
 import { seededRng } from './random.js';
 import {
   createService, redeployService, scaleService, startService, stopService, terminateService, updateService, type Cancel,
@@ -62,6 +63,8 @@ const interrupted = (ok: boolean) => (ok ? null : 'interrupted');
 export class SimBackend implements Backend {
   readonly name = 'sim';
   readonly sim: Sim;
+  /** Live resource metrics (dctop's extension), computed when asked. */
+  readonly metrics: SimMetrics;
   private readonly catalogueByUri = new Map<string, WireObject>();
   /** Repository credentials: stored, never returned. */
   private readonly credentials = new Map<string, { username: string; password: string }>();
@@ -69,10 +72,11 @@ export class SimBackend implements Backend {
   constructor(options: SimOptions = {}) {
     const clock = new SimClock(options.speed ?? 1, options.time);
     const catalogue = buildCatalogue();
+    const seed = options.seed ?? Date.now();
     this.sim = {
       world: new World(),
       clock,
-      rng: seededRng(options.seed ?? Date.now()),
+      rng: seededRng(seed),
       catalogue,
       logs: new LogStore(clock),
       durations: { ...DURATIONS, ...options.durations },
@@ -80,6 +84,8 @@ export class SimBackend implements Backend {
       internals: new Map(),
       containersOnNode: new Map(),
     };
+    this.metrics = new SimMetrics(this.sim, seed);
+    this.sim.leak = (c) => this.metrics.leak(c);
     for (const list of Object.values(catalogue)) {
       for (const item of list as WireObject[]) this.catalogueByUri.set(item.resource_uri, item);
     }
