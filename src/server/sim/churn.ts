@@ -156,7 +156,8 @@ class Churn {
       sim.world.node(x.node)?.state === 'Deployed' && now - Date.parse(x.started_datetime ?? '') >= RESTART_RESET_MS / pace &&
       (waits || restartsOnExit(x, code));
     const containers = sim.world.containers(this.namespace);
-    const leak = sim.leak;
+    // (At the usual pace only: a fleet fast-forwarded restarts its containers long before minutes-long leaks show.)
+    const leak = pace < 2 ? sim.leak : undefined;
     const oom = leak ? randomWhere(sim, containers, (x) => leak(x) > 0.9 && crashable(x, OOM_KILLED)) : undefined;
     const code = oom ? OOM_KILLED : pick(sim.rng, EXIT_CODES);
     const c = oom ?? randomWhere(sim, containers, (x) => crashable(x, code));
