@@ -93,7 +93,10 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'size', header: 'CPU/MEM', width: 9, drop: 4, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
     { key: 'docker', header: 'DOCKER', width: 11, drop: 2, value: (n: Node) => n.docker_version },
     { key: 'ip', header: 'IP', width: 15, drop: 3, value: (n: Node) => n.public_ip },
-    { key: 'seen', header: 'SEEN', width: 5, drop: 5, value: (n: Node, ctx) => since(n.last_seen, ctx), sortValue: (n: Node) => sinceSort(n.last_seen) },
+    // A Deployed node is in contact (its agent's reports are not events, so the age would only grow here): the age
+    // matters for a node that stopped answering.
+    { key: 'seen', header: 'SEEN', width: 5, drop: 5, value: (n: Node, ctx) => (n.state === 'Deployed' ? '' : since(n.last_seen, ctx)),
+      sortValue: (n: Node) => sinceSort(n.last_seen) },
     UUID,
   ],
   stack: [

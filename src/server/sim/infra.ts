@@ -243,7 +243,8 @@ export async function upgradeNode(sim: Sim, node: Node, log: Log): Promise<strin
 }
 
 /**
- * Node agents report in about once a minute: a reachable node's `last_seen` stays recent (and says so in an event).
+ * Node agents report in about once a minute: a reachable node's `last_seen` stays recent. A report is not an event
+ * (the node did not change; 200 nodes would make an idle fleet's stream tick several times a second).
  * `everyMs` 0: every reachable node reports now.
  */
 export function heartbeat(sim: Sim, namespace: string, everyMs = 60_000): void {
@@ -252,7 +253,7 @@ export function heartbeat(sim: Sim, namespace: string, everyMs = 60_000): void {
     if ((node.state !== 'Deployed' && node.state !== 'Upgrading') || !internal(sim, node.resource_uri).flag) continue;
     if (everyMs > 0 && now - Date.parse(node.last_seen ?? '') < everyMs) continue;
     node.last_seen = toRfc2822(now);
-    sim.world.touch(node);
+    sim.world.refresh(node);
   }
 }
 

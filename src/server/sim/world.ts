@@ -91,6 +91,14 @@ export class World {
     this.scheduleFlush();
   }
 
+  /**
+   * Records a change no subscriber acts on (a node agent's `last_seen`): GET shows it, no event says it. An idle
+   * fleet is then silent on the event stream, as a Docker engine's is.
+   */
+  refresh(object: { resource_uri: string }): void {
+    this.versions.set(object, (this.versions.get(object) ?? 0) + 1);
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
