@@ -1,5 +1,5 @@
-// Two small changes to ink 6.8.0, as data: scripts/patch-ink.mjs applies them to node_modules in a development
-// install, scripts/bundle.mjs to the bundle that is published.
+// Changes to ink 6.8.0, as data: scripts/patch-ink.mjs applies them to node_modules in a development install,
+// scripts/bundle.mjs to the bundle that is published.
 //
 // 1. log-update.js: the incremental renderer moves the cursor up one line too few when the previous frame ended with
 //    a newline (every frame that is shorter than the terminal does), so each frame is drawn one row lower than the
@@ -9,6 +9,9 @@
 //    is tokenized and measured again although most lines did not change. One bounded cache shared by all frames
 //    turns that into lookups (measured: a sixth of the monitor's CPU under churn). render-node-to-output.js measures
 //    every text node of every frame outside any cache (another 8%): it uses the shared cache too.
+// 3. ink.js: a resize repaints the whole screen; a frame exactly as tall as the terminal is drawn in place.
+// 4. reconciler.js: a commit that changed nothing on screen renders no frame (Ink renders the whole screen after
+//    every commit, even when the app re-rendered to the same text).
 export const INK_VERSION = '6.8.0';
 
 export const PATCHES = [
@@ -91,6 +94,96 @@ export const PATCHES = [
     what: 'full-height frames',
     from: '        if (this.lastOutputHeight >= this.options.stdout.rows) {\n',
     to: '        if (this.lastOutputHeight > this.options.stdout.rows) { // dctop: patched: a frame of exactly the height is drawn in place\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: 'let currentRootNode;\n',
+    to: [
+      'let currentRootNode;',
+      '// dctop: patched: a commit that changed nothing Ink draws (a parent re-rendered to the same text) renders no frame:',
+      '// a frame costs the whole screen laid out, styled and compared again. Every mutation of the host tree sets this.',
+      'let hostChanged = true;',
+      '',
+    ].join('\n'),
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: "        if (typeof rootNode.onRender === 'function') {\n            rootNode.onRender();",
+    to: "        if (!hostChanged) return; // dctop: patched\n        hostChanged = false;\n        if (typeof rootNode.onRender === 'function') {\n            rootNode.onRender();",
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '        if (!props && !style) {\n            return;\n        }\n',
+    to: '        if (!props && !style) {\n            return;\n        }\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    commitTextUpdate(node, _oldText, newText) {\n',
+    to: '    commitTextUpdate(node, _oldText, newText) {\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    removeChild(node, removeNode) {\n',
+    to: '    removeChild(node, removeNode) {\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    removeChildFromContainer(node, removeNode) {\n',
+    to: '    removeChildFromContainer(node, removeNode) {\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    appendChild: appendChildNode,\n',
+    to: '    appendChild: (...args) => { hostChanged = true; return appendChildNode(...args); }, // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    insertBefore: insertBeforeNode,\n',
+    to: '    insertBefore: (...args) => { hostChanged = true; return insertBeforeNode(...args); }, // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    appendChildToContainer: appendChildNode,\n',
+    to: '    appendChildToContainer: (...args) => { hostChanged = true; return appendChildNode(...args); }, // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    insertInContainerBefore: insertBeforeNode,\n',
+    to: '    insertInContainerBefore: (...args) => { hostChanged = true; return insertBeforeNode(...args); }, // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    hideTextInstance(node) {\n',
+    to: '    hideTextInstance(node) {\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    unhideTextInstance(node, text) {\n',
+    to: '    unhideTextInstance(node, text) {\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    hideInstance(node) {\n',
+    to: '    hideInstance(node) {\n        hostChanged = true; // dctop: patched\n',
+  },
+  {
+    file: 'reconciler.js',
+    what: 'frames only for changes',
+    from: '    unhideInstance(node) {\n',
+    to: '    unhideInstance(node) {\n        hostChanged = true; // dctop: patched\n',
   },
   {
     file: 'render-node-to-output.js',

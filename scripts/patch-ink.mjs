@@ -1,15 +1,6 @@
-// prepare (a development install of this repository): the changes of ink-patches.mjs, applied to node_modules/ink.
-// Idempotent; does nothing for another ink version. What is published carries them in its bundle instead
-// (scripts/bundle.mjs): nothing is patched where dctop is installed.
-//
-// 1. log-update.js: the incremental renderer moves the cursor up one line too few when the previous frame ended with
-//    a newline (every frame that is shorter than the terminal does), so each frame is drawn one row lower than the
-//    last. The fix is the one the same function already applies when a frame shrinks (upstream in ink 7+, which
-//    needs Node 22).
-// 2. output.js: the caches of styled characters and string widths are made per frame, so every line of every frame
-//    is tokenized and measured again although most lines did not change. One bounded cache shared by all frames
-//    turns that into lookups (measured: a sixth of the monitor's CPU under churn). render-node-to-output.js measures
-//    every text node of every frame outside any cache (another 8%): it uses the shared cache too.
+// prepare (a development install of this repository): the changes of ink-patches.mjs (which says what they are and
+// why), applied to node_modules/ink. Idempotent; does nothing for another ink version. What is published carries them
+// in its bundle instead (scripts/bundle.mjs): nothing is patched where dctop is installed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INK_VERSION, PATCHES } from './ink-patches.mjs';
