@@ -25,7 +25,7 @@ import {
 import { layoutOf } from './layout.js';
 import { BottomLine, StatusLine, TitleLine } from './Lines.js';
 import { visualLines } from './LogPaneView.js';
-import { rowsFor, type Row } from './rows.js';
+import { RowDeriver, type Row } from './rows.js';
 import { Table } from './Table.js';
 
 export interface AppProps {
@@ -73,14 +73,17 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const counting = snapshot.health.state === 'reconnecting' || snapshot.health.state === 'auth_failed';
   useTicks(highlighted.size > 0 || counting, 500, AGE_TICK_MS);
 
-  // The rows of any navigation state, on the snapshot on screen: the frame and the keys read the same ones.
+  // The rows of any navigation state, on the snapshot on screen: the frame and the keys read the same ones. A view's
+  // plain rows are derived from the last snapshot's (RowDeriver), the others computed once per snapshot.
+  const deriver = useRef<RowDeriver | null>(null);
+  deriver.current ??= new RowDeriver();
   const rowsOf = useMemo(() => {
     const cache = new Map<string, Row[]>();
     return (nav: NavState): Row[] => {
       const crumb = currentCrumb(nav);
       const key = JSON.stringify([crumb.view, crumb.parent, nav.filter, nav.sort, nav.allTerminated, nav.frozenAt]);
       let rows = cache.get(key);
-      if (!rows) cache.set(key, (rows = rowsFor(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, snapshot.at, nav.frozenAt)));
+      if (!rows) cache.set(key, (rows = deriver.current!.rows(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, nav.frozenAt)));
       return rows;
     };
   }, [snapshot]);
