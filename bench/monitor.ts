@@ -11,6 +11,8 @@ const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../bundle/cli.js', import.meta.url));
 const MONITOR = existsSync(BUNDLE) ? BUNDLE : CLI;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+/** Node flags for the monitor's process, to measure one (e.g. a V8 heap setting) before making it a default. */
+const MONITOR_FLAGS = process.env['BENCH_MONITOR_FLAGS'] ?? '';
 const SOCKET = `dctop-bench-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,11 +48,39 @@ async function waitFor(re: RegExp, ms = 30000): Promise<void> {
   }
 }
 
+/**
+ * Event → screen: a Running container on screen is stopped through the API (the server announces the change at
+ * once); the time from the request to its row saying Stopping or Stopped. Each is started again afterwards.
+ */
+async function eventToScreen(server: { url: string; user: string; key: string }): Promise<number[]> {
+  const headers = { Authorization: `Basic ${Buffer.from(`${server.user}:${server.key}`).toString('base64')}` };
+  const api = async (path: string, method = 'GET') => {
+    const res = await fetch(`${server.url}/api/app/v1/container/${path}`, { method, headers });
+    return res.json() as Promise<{ objects?: { uuid: string }[]; uuid?: string }>;
+  };
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const line = screen().split('\n').filter((l) => /▶ Running/.test(l))[i % 10];
+    const short = line?.trim().split(/\s+/).at(-1); // the UUID column, last at this width
+    if (!short) continue;
+    const uuid = (await api(`?uuid__startswith=${short}&limit=1`)).objects?.[0]?.uuid;
+    if (!uuid) continue;
+    const sent = performance.now();
+    await api(`${uuid}/stop/`, 'POST');
+    const row = () => screen().split('\n').find((l) => l.includes(short)) ?? '';
+    while (!/Stopp(ing|ed)/.test(row()) && performance.now() - sent < 5000) await sleep(2);
+    times.push(performance.now() - sent);
+    await sleep(300);
+    await api(`${uuid}/start/`, 'POST');
+  }
+  return times.sort((a, b) => a - b);
+}
+
 /** The pid of the node process in the pane (the pane runs `exec node …`). */
 const panePid = () => Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
 
 /** What one monitor load measured, for the table of targets. */
-export interface MonitorMetrics { cpu: number; keyP99: number; rss: number; firstScreenMs: number; framesPerS: number; bytesPerS: number; rssLog: number[] }
+export interface MonitorMetrics { cpu: number; keyP99: number; eventToScreenP99: number; rss: number; firstScreenMs: number; framesPerS: number; bytesPerS: number; rssLog: number[] }
 
 export interface MonitorOptions {
   /** The API through a proxy (a slow link): its URL, given the server's. */
@@ -59,6 +89,10 @@ export interface MonitorOptions {
   panes?: number;
   /** Measure this long (the RSS sampled every 30 s), instead of BENCH_SECONDS. */
   soakMinutes?: number;
+  /** No keys: what the monitor costs while nobody types (idle is no input as well as no events). */
+  noInput?: boolean;
+  /** Also measure event → screen: stop containers shown on screen, and time until their rows say so. */
+  eventToScreen?: boolean;
 }
 
 export async function monitorLoad(churn: number, options: MonitorOptions = {}): Promise<{ rows: [string, string][]; metrics: MonitorMetrics }> {
@@ -70,7 +104,7 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
   const record = join(mkdtempSync(join(tmpdir(), 'dctop-bench-')), 'tty.out');
   const env = `env -u CI DOCKERCLOUD_REST_HOST=${proxy?.url ?? server.url} DOCKERCLOUD_USER=${server.user} DOCKERCLOUD_APIKEY=${server.key} XDG_CONFIG_HOME=${tmpdir()}/dctop-bench-none`;
   try {
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec ${env} ${process.execPath} ${MONITOR} --view containers`);
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec ${env} ${process.execPath} ${MONITOR_FLAGS} ${MONITOR} --view containers`);
     tmux('set-option', '-t', 'bench', 'status', 'off');
     tmux('pipe-pane', '-o', '-t', 'bench', `cat >> ${record}`);
     const startedAt = Date.now();
@@ -99,6 +133,10 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
         rssLog.push(rssMiB(pid));
         sampled += 30_000;
       }
+      if (options.noInput) {
+        await sleep(250);
+        continue;
+      }
       const before = selectedLine();
       const sent = performance.now();
       tmux('send-keys', '-t', 'bench', 'j');
@@ -113,17 +151,20 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
     const cpu = (cpuSeconds(pid) - cpu0) / elapsed;
     latencies.sort((a, b) => a - b);
     rssLog.push(rssMiB(pid));
-    const label = `monitor, --fleet 10000 ${churn ? `--churn ${churn}` : 'idle'}${proxy ? ', 50 ms round trips' : ''}` +
+    const shown = options.eventToScreen ? await eventToScreen(server) : [];
+    const label = `monitor, --fleet 10000 ${churn ? `--churn ${churn}` : 'no events'}${options.noInput ? ', no input' : ''}${proxy ? ', 50 ms round trips' : ''}` +
       `${options.panes ? `, ${options.panes} log panes` : ''}${options.soakMinutes ? `, ${options.soakMinutes} min` : ''}`;
     const metrics: MonitorMetrics = {
-      cpu: cpu * 100, keyP99: percentile(latencies, 0.99), rss: rssMiB(pid), firstScreenMs: readyMs, framesPerS: frames / elapsed,
+      cpu: cpu * 100, keyP99: percentile(latencies, 0.99), eventToScreenP99: percentile(shown, 0.99), rss: rssMiB(pid), firstScreenMs: readyMs, framesPerS: frames / elapsed,
       bytesPerS: bytes / elapsed, rssLog,
     };
     return {
       metrics,
       rows: [[label, `${(frames / elapsed).toFixed(1)} frames/s, ${Math.round(bytes / elapsed / 1024)} KiB/s to the tty, CPU ${(cpu * 100).toFixed(0)} %, ` +
-        `RSS ${metrics.rss} MiB${rssLog.length > 2 ? ` (${rssLog.join(' → ')})` : ''}, key→frame p50 ${percentile(latencies, 0.5).toFixed(0)} ms / ` +
-        `p99 ${percentile(latencies, 0.99).toFixed(0)} ms (${latencies.length} keys; first screen ${readyMs} ms)`]],
+        `RSS ${metrics.rss} MiB${rssLog.length > 2 ? ` (${rssLog.join(' → ')})` : ''}, ` +
+        (options.noInput ? 'no keys' : `key→frame p50 ${percentile(latencies, 0.5).toFixed(0)} ms / p99 ${percentile(latencies, 0.99).toFixed(0)} ms (${latencies.length} keys`) +
+        `; first screen ${readyMs} ms${options.noInput ? '' : ')'}` +
+        (shown.length ? `, event→screen p50 ${percentile(shown, 0.5).toFixed(0)} ms / p99 ${percentile(shown, 0.99).toFixed(0)} ms (${shown.length} stops)` : '')]],
     };
   } finally {
     await proxy?.close();
