@@ -21,7 +21,7 @@ const subscribe = (ws: WebSocket, uris: string[]) => ws.send(JSON.stringify({ su
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function nextFrame(ws: WebSocket, after = frames(ws).length): Promise<MetricsFrame> {
-  return eventually(() => frames(ws)[after], 8000, 'a metrics frame');
+  return (await eventually(() => frames(ws)[after], 8000, 'a metrics frame'))!;
 }
 
 function running(namespace: string): Container[] {

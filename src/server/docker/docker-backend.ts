@@ -14,6 +14,7 @@ import { Mirror } from './mirror.js';
 import { PlainOps } from './plain-ops.js';
 import { engineExec, pipeEngineLogs, stamped, stampedLine } from './streams.js';
 import { nodeEngineNeeded, SwarmOps } from './swarm-ops.js';
+import { DockerMetrics } from './metrics.js';
 
 export interface DockerBackendOptions {
   /** The engine (a swarm manager, or a plain engine): unix:///…, tcp://…, ssh://…; default DOCKER_HOST or the local socket. */
@@ -54,6 +55,8 @@ export class DockerBackend implements Backend {
   private readonly plain: PlainOps;
   private readonly swarm: SwarmOps;
   private readonly workers: Map<string, Docker>;
+  /** Live resource metrics from the engines' stats (dctop's extension). */
+  readonly metrics: DockerMetrics;
 
   private constructor(readonly options: DockerBackendOptions, docker: Docker) {
     this.namespace = options.namespace;
@@ -61,6 +64,7 @@ export class DockerBackend implements Backend {
     this.mirror = new Mirror(docker, this.namespace, this.workers);
     this.plain = new PlainOps(this.mirror, docker, this.namespace);
     this.swarm = new SwarmOps(this.mirror, this.namespace, (nodeId) => this.engineOfNode(nodeId));
+    this.metrics = new DockerMetrics(this.mirror, (nodeId) => this.engineOfNode(nodeId));
   }
 
   /** Connects, lists the engine and starts following it; rejects with a readable message when it does not answer. */

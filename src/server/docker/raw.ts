@@ -24,6 +24,8 @@ export interface EngineContainer {
   HostConfig: {
     RestartPolicy?: { Name: string; MaximumRetryCount?: number }; PortBindings?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null;
     Privileged?: boolean; NetworkMode?: string; Memory?: number; CpuShares?: number; AutoRemove?: boolean; Binds?: string[] | null;
+    /** CPU limits: --cpus (NanoCpus), or a quota per period (µs). */
+    NanoCpus?: number; CpuQuota?: number; CpuPeriod?: number;
   };
   NetworkSettings: { IPAddress?: string; Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null; Networks?: Record<string, { IPAddress?: string }> };
   Mounts?: Array<{ Source?: string; Destination: string; RW: boolean }>;
@@ -50,6 +52,7 @@ export interface SwarmService {
       ContainerSpec: { Image: string; Env?: string[]; Args?: string[]; Command?: string[]; Labels?: Record<string, string>; Dir?: string; User?: string; Hostname?: string; TTY?: boolean };
       RestartPolicy?: { Condition?: string; MaxAttempts?: number };
       ForceUpdate?: number;
+      Resources?: { Limits?: { NanoCPUs?: number; MemoryBytes?: number } };
     };
     Mode: { Replicated?: { Replicas?: number }; Global?: object };
     EndpointSpec?: { Mode?: string; Ports?: Array<{ Protocol?: string; TargetPort: number; PublishedPort?: number; PublishMode?: string }> };
