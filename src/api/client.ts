@@ -7,6 +7,7 @@ import {
 import { DockerCloudError } from './errors.js';
 import { resolveConfig, type ClientConfig, type ConfigOptions, type ConfigSources } from './config.js';
 import { EventStream, type EventStreamOptions } from './events.js';
+import { MetricsStream, type MetricsOptions, type MetricsSubscription } from './metrics.js';
 import { RestClient, type RestOptions, type RestResponse } from './rest.js';
 import type { SocketOptions } from './socket.js';
 import { ExecSession, LogStream, type LogOptions } from './streams.js';
@@ -192,6 +193,16 @@ export class DockerCloudClient {
   /** Logs of a container, a service (aggregated, with `source`) or an action, by its resource URI. */
   logs(objectUri: string, options: LogOptions = {}): LogStream {
     return new LogStream(this.config, objectUri, { ...this.socketOptions(), ...options });
+  }
+
+  /**
+   * Live resource metrics (dctop's extension): `set(uris)` the containers, services and nodes to report on; a frame
+   * per interval comes to `onFrame`. Reconnects with backoff and sends the set again; against an API without the
+   * extension, `onState` hears `unsupported` once and nothing is retried.
+   */
+  metrics(options: MetricsOptions): MetricsSubscription {
+    const { backoff } = this.options;
+    return new MetricsStream(this.config, { ...this.socketOptions(), ...(backoff ? { backoff } : {}), ...options }).start();
   }
 
   /** `tty`: ask for an interactive terminal (dctop's extension; other APIs ignore it). */

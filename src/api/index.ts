@@ -10,3 +10,4 @@ export {
 export { describeNetworkError, DockerCloudError, type ErrorKind } from './errors.js';
 export { DEFAULT_AUTH_RETRY_MS, EventStream, type EventFilters, type EventStreamOptions, type StreamHealth } from './events.js';
 export { ExecSession, LogStream, type LogOptions } from './streams.js';
+export type { MetricsOptions, MetricsState, MetricsSubscription } from './metrics.js';
