@@ -2,8 +2,11 @@
 import { Text } from 'ink';
 import { stateClass, type StateClass } from '../domain/index.js';
 import type { Snapshot } from '../hooks/useSnapshot.js';
+import { useThrottled } from '../hooks/useThrottled.js';
 import { age, sanitize, sparkline, truncate } from './text.js';
 import { STATE_SYMBOL, type Theme } from '../theme.js';
+
+const COUNTS_MS = 1000;
 
 function health(snapshot: Snapshot, now: number): { text: string; level: 'ok' | 'warn' | 'error' } {
   const h = snapshot.health;
@@ -21,10 +24,15 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
   snapshot: Snapshot; mode: string; namespace: string; endpoint: string; width: number; now: number; theme: Theme;
 }) {
   const h = health(snapshot, now);
-  const rate = snapshot.eventRate.slice(-20);
-  const perSecond = rate.at(-2) ?? 0;
+  // Whole seconds only: the second under way changes with every event, and would redraw the line on every frame.
+  const rate = snapshot.eventRate.slice(-21, -1);
+  const perSecond = rate.at(-1) ?? 0;
+  // The counts move on every frame under churn: once a second is as much as anyone reads (and a frame less).
+  // The first complete listing shows at once.
+  const throttled = useThrottled(snapshot, COUNTS_MS);
+  const counted = throttled.complete === snapshot.complete ? throttled : snapshot;
   const counts: Record<StateClass, number> = { running: 0, transition: 0, stopped: 0, failed: 0, terminated: 0, unknown: 0 };
-  for (const [state, n] of Object.entries(snapshot.containerStates)) counts[stateClass(state)] += n;
+  for (const [state, n] of Object.entries(counted.containerStates)) counts[stateClass(state)] += n;
   const color = h.level === 'ok' ? theme.state.running : h.level === 'warn' ? theme.fg.warning : theme.fg.error;
   const left = `dctop · ${mode} · ns ${namespace} · ${endpoint}`;
   const right = ` ${sanitize(h.text)} · ${sparkline(rate)} ${perSecond}/s`;
@@ -35,8 +43,8 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
         <Text color={color}>{right}</Text>
       </Text>
       <Text wrap="truncate" color={theme.fg.muted}>
-        {`${snapshot.objects.nodecluster.size} clusters · ${snapshot.objects.node.size} nodes · ${snapshot.objects.stack.size} stacks · ` +
-          `${snapshot.objects.service.size} services · containers `}
+        {`${counted.objects.nodecluster.size} clusters · ${counted.objects.node.size} nodes · ${counted.objects.stack.size} stacks · ` +
+          `${counted.objects.service.size} services · containers `}
         <Text color={theme.state.running}>{`${STATE_SYMBOL.running} ${counts.running} `}</Text>
         <Text color={theme.state.transition}>{`${STATE_SYMBOL.transition} ${counts.transition} `}</Text>
         <Text color={theme.state.stopped}>{`${STATE_SYMBOL.stopped} ${counts.stopped}`}</Text>

@@ -1,0 +1,70 @@
+// dctop's changes to Ink's rendering (scripts/ink-patches.mjs), through Ink itself onto a stream that stands for a
+// terminal: a frame redraws only the rows that changed, and they are the rows drawn whole; and a throttled value
+// ends on the latest one.
+import { EventEmitter } from 'node:events';
+import { Box, render, Text } from 'ink';
+import { useEffect, useState } from 'react';
+import { describe, expect, it } from 'vitest';
+import { useThrottled } from '../../src/hooks/useThrottled.js';
+
+/** A terminal's stdout as Ink sees it: a TTY of a size, recording what is written. */
+function terminal(columns = 60, rows = 20) {
+  const out = Object.assign(new EventEmitter(), {
+    isTTY: true, columns, rows, writes: [] as string[],
+    write(chunk: string) {
+      out.writes.push(chunk);
+      return true;
+    },
+  });
+  return out;
+}
+
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+const plain = (s: string) => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
+
+describe('Ink, as dctop patches it', () => {
+  it('draws changed rows as Ink draws them whole, with colours and wide characters', async () => {
+    const stdout = terminal();
+    let set: (lines: string[]) => void = () => {};
+    function Lines() {
+      const [lines, setLines] = useState(['alpha', 'beta', 'gamma']);
+      set = setLines;
+      return <Box flexDirection="column">{lines.map((l, i) => <Text key={i} color={i === 1 ? 'green' : undefined}>{l}</Text>)}</Box>;
+    }
+    const app = render(<Lines />, { stdout: stdout as never, patchConsole: false, maxFps: 1000 });
+    await tick();
+    set(['alpha', 'béta 漢字 x', 'gamma']);
+    await tick();
+    const last = plain(stdout.writes.join(''));
+    expect(last).toContain('béta 漢字 x');
+    // A fresh render of the same lines, every row drawn anew: the same text.
+    const fresh = terminal();
+    const again = render(<Box flexDirection="column">{['alpha', 'béta 漢字 x', 'gamma'].map((l, i) => <Text key={i} color={i === 1 ? 'green' : undefined}>{l}</Text>)}</Box>,
+      { stdout: fresh as never, patchConsole: false });
+    await tick();
+    const row = (writes: string[]) => writes.join('').split('\n').find((l) => l.includes('béta'))!.replace(/^.*?(\u001B\[3\dm)/, '$1');
+    expect(row(stdout.writes)).toBe(row(fresh.writes));
+    app.unmount();
+    again.unmount();
+  });
+
+  it('a throttled value shows the first change at once, then the latest one at the end of the interval', async () => {
+    const stdout = terminal();
+    function Counter() {
+      const [n, setN] = useState(0);
+      useEffect(() => {
+        const timers = [1, 2, 3].map((v) => setTimeout(() => setN(v), v * 20));
+        return () => timers.forEach(clearTimeout);
+      }, []);
+      return <Text>{`shown ${useThrottled(n, 300)}`}</Text>;
+    }
+    const app = render(<Counter />, { stdout: stdout as never, patchConsole: false, maxFps: 1000 });
+    await tick(100);
+    const soon = plain(stdout.writes.join(''));
+    expect(soon).toContain('shown 1');
+    expect(soon).not.toContain('shown 3');
+    await tick(400);
+    expect(plain(stdout.writes.join('')).match(/shown \d/g)?.at(-1)).toBe('shown 3');
+    app.unmount();
+  });
+});
