@@ -4,6 +4,8 @@
 //   - a 3-node swarm with 300 tasks: the same
 //   - the delay from an engine event to the Stream API event, p50/p99
 //   - the backend's CPU while nothing happens
+//   - live metrics (dctop's extension): the backend's CPU while one socket subscribes to 50, then 200, running
+//     containers at the default 2 s (one-shot engine stats, 8 in flight)
 import Docker from 'dockerode';
 import WebSocket from 'ws';
 import { cpuSeconds, percentile, startServer, stop, type Server } from './process.js';
@@ -31,8 +33,49 @@ async function eachLimited<T>(items: readonly T[], limit: number, run: (item: T)
 }
 
 
-export async function dockerLoads(): Promise<[string, string][]> {
+/** The backend's own CPU while a metrics socket subscribes to N running containers of the main engine, at 2 s. */
+async function metricsCost(rows: [string, string][]): Promise<void> {
+  const main = new Docker({ socketPath: MAIN });
+  const names = Array.from({ length: 200 }, (_, i) => `bench-metrics-${i}`);
+  await eachLimited(names, 8, async (name) => {
+    const c = await main.createContainer({ name, Image: IMAGE, Cmd: ['sleep', '1000'], HostConfig: { Init: true } });
+    await c.start();
+  });
+  try {
+    const s = await startServer(['--backend', 'docker', '--docker-host', `unix://${MAIN}`]);
+    const uris: string[] = [];
+    for (const name of names) {
+      const body = await (await fetch(`${s.url}/api/app/v1/container/?name=${name}`, { headers: { Authorization: s.auth } })).json() as { objects: Array<{ resource_uri: string }> };
+      if (body.objects[0]) uris.push(body.objects[0].resource_uri);
+    }
+    const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/api/dctop/v1/metrics/?interval=2`, { headers: { Authorization: s.auth } });
+    await new Promise((resolve) => ws.once('open', resolve));
+    let frames = 0;
+    let measured = 0;
+    ws.on('message', (data) => {
+      frames++;
+      measured = Object.keys((JSON.parse(data.toString()) as { metrics: object }).metrics).length;
+    });
+    for (const n of [50, 200]) {
+      ws.send(JSON.stringify({ subscribe: uris.slice(0, n) }));
+      await new Promise((r) => setTimeout(r, 4000)); // the first readings (no CPU until the second)
+      const before = cpuSeconds(s.child.pid!);
+      const framesBefore = frames;
+      await new Promise((r) => setTimeout(r, 20_000));
+      rows.push([`docker: metrics of ${n} containers every 2 s (20 s)`,
+        `${(((cpuSeconds(s.child.pid!) - before) / 20) * 100).toFixed(1)} % of a core (${frames - framesBefore} frames of ${measured} containers)`]);
+    }
+    ws.close();
+    await stop(s);
+  } finally {
+    await eachLimited(names, 16, (name) => main.getContainer(name).remove({ force: true }).catch(() => {}));
+  }
+}
+
+export async function dockerLoads(parts: readonly ('loads' | 'metrics')[] = ['loads', 'metrics']): Promise<[string, string][]> {
   const rows: [string, string][] = [];
+  if (parts.includes('metrics')) await metricsCost(rows);
+  if (!parts.includes('loads')) return rows;
   const plain = new Docker({ socketPath: PLAIN });
   const names = Array.from({ length: 1000 }, (_, i) => `bench-${i}`);
   await eachLimited(names, 16, (name) => plain.createContainer({ name, Image: IMAGE, Cmd: ['sleep', '1000'], HostConfig: { Init: true } }));

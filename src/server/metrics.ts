@@ -136,6 +136,7 @@ export class MetricsHub {
   }
 
   private async reportNamespace(namespace: string, subs: readonly Subscriber[]): Promise<void> {
+    const started = this.now();
     const resolver = new Resolver(this.backend, namespace);
     const asked = subs.map((s) => s.uris);
     const targets = asked.map((uris) => uris.map((uri) => [uri, resolver.resolve(uri)] as const));
@@ -169,7 +170,7 @@ export class MetricsHub {
         if (typeof result === 'string') frame.unavailable[uri] = result;
         else frame.metrics[uri] = result;
       }
-      sub.lastSent = this.now();
+      sub.lastSent = started; // when the sampling began: a slow backend does not push the next tick away
       sub.send(frame);
     }
   }

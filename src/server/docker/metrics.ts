@@ -34,7 +34,11 @@ interface Target { key: string; docker: Docker; id: string; cpuLimit: number | n
 export class DockerMetrics implements MetricsSource {
   /** Per engine container ID: the last reading, and the sample made from it. */
   private readonly last = new Map<string, { reading: Reading; sample: ContainerSample; seen: number }>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Readings asked for and not done yet (queued or in flight), by container ID: what a sample call waits for. */
+  private readonly pending = new Map<string, Promise<void>>();
+  /** Readings waiting for a free slot, in order: one queue for every call, so never more than CONCURRENCY in flight. */
+  private readonly queue: Array<{ target: Target; done: () => void }> = [];
+  private running = 0;
   /** Stats requests made (for measurements). */
   requests = 0;
 
@@ -50,17 +54,8 @@ export class DockerMetrics implements MetricsSource {
       else if ('unavailable' in found) out.set(uuid, found);
       else targets.set(uuid, found);
     }
-    const work = [...targets.values()].filter((t) => !this.inFlight.has(t.key));
-    let next = 0;
-    const worker = async () => {
-      while (next < work.length) {
-        const target = work[next++]!;
-        const done = this.read(target);
-        this.inFlight.set(target.key, done);
-        await done;
-      }
-    };
-    const all = Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
+    // A reading already on its way (asked for by an earlier call that did not wait for it) is not asked again.
+    const all = Promise.all([...targets.values()].map((target) => this.pending.get(target.key) ?? this.enqueue(target)));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, DEADLINE_MS)))]);
     clearTimeout(timer);
@@ -72,6 +67,26 @@ export class DockerMetrics implements MetricsSource {
     }
     this.forgetOld(now);
     return out;
+  }
+
+  private enqueue(target: Target): Promise<void> {
+    const promise = new Promise<void>((done) => this.queue.push({ target, done }));
+    this.pending.set(target.key, promise);
+    this.pump();
+    return promise;
+  }
+
+  private pump(): void {
+    while (this.running < CONCURRENCY && this.queue.length > 0) {
+      const { target, done } = this.queue.shift()!;
+      this.running++;
+      void this.read(target).finally(() => {
+        this.running--;
+        this.pending.delete(target.key);
+        done();
+        this.pump();
+      });
+    }
   }
 
   /** Why the last reading of a container failed. */
@@ -88,8 +103,6 @@ export class DockerMetrics implements MetricsSource {
     } catch (error) {
       const e = error as { statusCode?: number; reason?: string; message?: string };
       this.errors.set(target.key, `the engine's stats failed: ${e.statusCode === 404 ? 'no such container' : e.reason ?? e.message ?? 'error'}`);
-    } finally {
-      this.inFlight.delete(target.key);
     }
   }
 
