@@ -15,7 +15,7 @@ export interface ServeOptions {
   dockerHost: string | undefined;
   /** docker: other swarm nodes' engines, by node name. */
   nodeEngines: Record<string, string>;
-  /** docker: the namespace of the engine's objects (default: the first user). */
+  /** Where the objects live: docker, the engine's; sim, the starting fleet and its churn (default: the first user). */
   namespace: string | undefined;
   fleet: FleetSpec;
   seed: number;
@@ -36,7 +36,8 @@ A Docker Cloud API server (REST + Stream) over a simulated cloud, or over a real
   --docker-host H     docker: the engine, unix:///path, tcp://host:port (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)
                       or ssh://user@host (default DOCKER_HOST, else unix:///var/run/docker.sock)
   --node-engine N=H   docker: the engine of swarm node N, for the logs and exec of its tasks (repeatable)
-  --namespace NAME    docker: the namespace of the engine's objects (default: the first --user)
+  --namespace NAME    where the objects live (default: the first --user): docker, the engine's; sim, the
+                      starting fleet and its churn (an --org's name shares them with its members)
   --fleet F           sim: the starting fleet: demo, empty, or a number of containers (default demo)
   --seed N            makes the fleet and its activity reproducible
   --speed X           simulated time runs X times faster (default 1)
@@ -91,8 +92,8 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions | 'help' {
     if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--node-engine expects NODE=HOST, got '${spec}'`);
     nodeEngines[spec.slice(0, eq)] = spec.slice(eq + 1);
   }
-  if (v.backend === 'sim' && (v['docker-host'] || Object.keys(nodeEngines).length || v.namespace)) {
-    throw new UsageError('--docker-host, --node-engine and --namespace go with --backend docker');
+  if (v.backend === 'sim' && (v['docker-host'] || Object.keys(nodeEngines).length)) {
+    throw new UsageError('--docker-host and --node-engine go with --backend docker');
   }
   const port = number(v.port!, '--port', 0);
   if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port expects 0 to 65535, got '${v.port}'`);
@@ -126,6 +127,8 @@ export interface RunningServer {
   url: string;
   user: string;
   apikey: string;
+  /** Where the objects are (the user's own namespace, unless --namespace said otherwise). */
+  namespace: string;
   close(): Promise<void>;
 }
 
@@ -148,6 +151,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     backend = docker;
     what = `docker backend, ${docker.describe()}, namespace ${accounts.shared}`;
   } else {
+    if (options.namespace && !accounts.users.has(options.namespace) && !accounts.orgs.has(options.namespace)) {
+      throw new UsageError(`--namespace ${options.namespace}: no --user or --org has that name`);
+    }
     backend = sim = new SimBackend({ seed: options.seed, speed: options.speed });
     what = `sim backend, fleet ${options.fleet}`;
   }
@@ -160,20 +166,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw error;
   }
   if (sim) {
+    const namespace = options.namespace ?? user;
     sim.setApiBase(url);
-    sim.populate(user, options.fleet);
-    sim.startChurn(user, options.churn);
-    what += ` (${sim.list('container', user).length} containers, seed ${options.seed})`;
+    sim.populate(namespace, options.fleet);
+    sim.startChurn(namespace, options.churn);
+    what += ` (${sim.list('container', namespace).length} containers${namespace === user ? '' : ` in namespace ${namespace}`}, seed ${options.seed})`;
   } else {
     what += ` (${backend.list('container', accounts.shared!).length} containers)`;
   }
-  return { server, url, user, apikey, what, close: () => server.close() };
+  const namespace = options.namespace ?? accounts.shared ?? user;
+  return { server, url, user, apikey, namespace, what, close: () => server.close() };
 }
 
 export function exportLine(running: RunningServer): string {
   const stream = running.url.replace(/^http/, 'ws');
   return `export DOCKERCLOUD_REST_HOST=${running.url} DOCKERCLOUD_STREAM_HOST=${stream} ` +
-    `DOCKERCLOUD_USER=${running.user} DOCKERCLOUD_APIKEY=${running.apikey}`;
+    `DOCKERCLOUD_USER=${running.user} DOCKERCLOUD_APIKEY=${running.apikey}` +
+    (running.namespace === running.user ? '' : ` DOCKERCLOUD_NAMESPACE=${running.namespace}`);
 }
 
 /** The `dctop serve` command: runs until SIGINT or SIGTERM. Returns the exit code on failure to start. */

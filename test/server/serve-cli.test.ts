@@ -49,6 +49,21 @@ describe('dctop serve', () => {
     expect(await p.exited).toBe(0);
   });
 
+  it('--namespace puts the sim fleet in an organisation its members share, and the export line names it', async () => {
+    const p = run(['serve', '--port', '0', '--fleet', 'demo', '--user', 'ops:k1', '--user', 'dev:k2', '--org', 'team:ops,dev', '--namespace', 'team']);
+    expect(await p.line(0)).toContain('41 containers in namespace team');
+    const env = Object.fromEntries((await p.line(1)).replace(/^export /, '').split(' ').map((kv) => kv.split('=')));
+    expect(env.DOCKERCLOUD_NAMESPACE).toBe('team');
+    const auth = `Basic ${Buffer.from('dev:k2').toString('base64')}`;
+    const res = await fetch(`${env.DOCKERCLOUD_REST_HOST}/api/app/v1/team/stack/`, { headers: { Authorization: auth } });
+    expect((await res.json()).meta.total_count).toBe(4);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    const nobody = run(['serve', '--port', '0', '--user', 'ops:k1', '--namespace', 'nobody']);
+    expect(await nobody.exited).toBe(2);
+    expect(nobody.output().stderr).toContain('--namespace nobody: no --user or --org has that name');
+  });
+
   it('makes up a demo user with a random key when none is given', async () => {
     const p = run(['serve', '--port', '0', '--fleet', 'empty']);
     const exportLine = await p.line(1);
