@@ -89,6 +89,58 @@ async function eventLoad(churn: number): Promise<void> {
   ]);
 }
 
+/**
+ * Events to 100 subscribers (two users of one organisation's fleet, 50 sockets each: a user may open 64) under
+ * --churn 1000: containers are stopped through the API, and each subscriber's frame announcing it is timed from the
+ * request. Every frame is looked at (a byte search, not parsed), so the receiving side is cheap but real.
+ */
+async function fanoutLoad(): Promise<void> {
+  const server = await startServer(['--fleet', '10000', '--seed', '1', '--churn', '1000', '--user', 'fan1:k1', '--user', 'fan2:k2',
+    '--org', 'fleet:fan1,fan2', '--namespace', 'fleet']);
+  const auths = [server.auth, `Basic ${Buffer.from('fan2:k2').toString('base64')}`];
+  const sockets = await Promise.all(Array.from({ length: 100 }, (_, i) => new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/audit/v1/fleet/events`, { headers: { Authorization: auths[i % 2]! } });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  })));
+  let needle: string | null = null;
+  let arrived: number[] = [];
+  sockets.forEach((ws, i) => ws.on('message', (data: Buffer) => {
+    if (needle && arrived[i] === undefined && data.includes(needle) && data.includes('Stopping')) arrived[i] = performance.now();
+  }));
+  await new Promise((r) => setTimeout(r, 1000)); // warm up
+  const api = async (path: string, method = 'GET') => {
+    const res = await fetch(`${server.url}/api/app/v1/fleet/container/${path}`, { method, headers: { authorization: server.auth } });
+    return res.json() as Promise<{ objects?: { resource_uri: string; uuid: string }[] }>;
+  };
+  const running = (await api('?state=Running&limit=20')).objects ?? [];
+  const delays: number[] = [];
+  let missed = 0;
+  const cpu0 = cpuSeconds(server.child.pid!);
+  const t0 = performance.now();
+  for (const container of running) {
+    arrived = [];
+    needle = `"resource_uri":"${container.resource_uri}"`;
+    const sent = performance.now();
+    await api(`${container.uuid}/stop/`, 'POST');
+    while (arrived.filter((t) => t !== undefined).length < sockets.length && performance.now() - sent < 3000) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < sockets.length; i++) {
+      if (arrived[i] === undefined) missed++;
+      else delays.push(arrived[i]! - sent);
+    }
+    needle = null;
+    await api(`${container.uuid}/start/`, 'POST');
+  }
+  const cpu = (cpuSeconds(server.child.pid!) - cpu0) / ((performance.now() - t0) / 1000);
+  sockets.forEach((ws) => ws.terminate());
+  await stop(server);
+  delays.sort((a, b) => a - b);
+  target('server: events to 100 subscribers at 1,000 events/s, delivery p99', Math.round(percentile(delays, 0.99)), 'ms', 50);
+  rows.push(['events to 100 subscribers, --churn 1000', `delivery from the change p50 ${percentile(delays, 0.5).toFixed(1)} ms, ` +
+    `p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${(delays.at(-1) ?? 0).toFixed(1)} ms (${delays.length} deliveries of ${running.length} stops` +
+    `${missed ? `, ${missed} missing` : ''}), server CPU ${(cpu * 100).toFixed(0)} %`]);
+}
+
 async function storeLoad(): Promise<void> {
   const server = await startServer(['--fleet', '10000', '--seed', '1', '--churn', '1000']);
   const decoded = Buffer.from(server.auth.slice(6), 'base64').toString();
@@ -127,12 +179,14 @@ async function serverLoads(): Promise<void> {
   rows.push(['server RSS after listing', `${rssMiB(server.child.pid!)} MiB`]);
   await stop(server);
   for (const churn of [1000, 4000, 8000]) await eventLoad(churn);
+  await fanoutLoad();
 }
 
 async function main(): Promise<void> {
   const part = process.argv[2];
   if (!part || part === 'store') await storeLoad();
   if (!part || part === 'server') await serverLoads();
+  if (part === 'fanout') await fanoutLoad();
   if (!part || part === 'monitor') {
     const busy = await monitorLoad(1000, { eventToScreen: true });
     const idle = await monitorLoad(0, { noInput: true });
