@@ -256,6 +256,18 @@ describe("the sim's usage model", () => {
     return Object.fromEntries(cs.map((c) => [c.name, samples.get(c.uuid)]));
   };
 
+  it('has nothing of the containers of a node that stopped answering, and says so', async () => {
+    const { b } = fleet(7, 'demo');
+    const running = b.sim.world.containers('alice').filter((c) => c.state === 'Running');
+    const lost = running.find((c) => b.sim.world.node(c.node!)?.state === 'Unreachable');
+    const fine = running.find((c) => b.sim.world.node(c.node!)?.state === 'Deployed');
+    expect(lost, 'the demo fleet has a node that stopped answering').toBeDefined();
+    const samples = b.metrics.sampleNow('alice', [lost!.uuid, fine!.uuid]);
+    expect(samples.get(lost!.uuid)).toEqual({ unavailable: 'its node is unreachable' });
+    expect(samples.get(fine!.uuid)).not.toHaveProperty('unavailable');
+    await b.close();
+  });
+
   it('is reproducible with the same seed, and differs with another', async () => {
     const one = fleet(7, 'demo');
     const two = fleet(7, 'demo');

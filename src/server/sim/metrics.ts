@@ -86,7 +86,10 @@ export class SimMetrics implements MetricsSource {
       // only once Terminated, and UUIDs are never reused: a known one that is Running is still there.
       const known = this.profiles.get(uuid);
       const c = known && known.namespace === namespace ? known.container : world.container(objectUri('container', namespace, uuid));
-      out.set(uuid, !c || c.state !== 'Running' ? { unavailable: 'not running' } : this.sample(namespace, c, now));
+      // A node that stopped answering reports nothing of its containers (they may well still be running).
+      const node = c?.node ? world.node(c.node) : undefined;
+      out.set(uuid, !c || c.state !== 'Running' ? { unavailable: 'not running' }
+        : node?.state === 'Unreachable' ? { unavailable: 'its node is unreachable' } : this.sample(namespace, c, now));
     }
     return out;
   }
