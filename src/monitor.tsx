@@ -9,7 +9,7 @@ import { DockerCloudClient, describeConfig, resolveConfig, type ConfigOptions } 
 import { MonitorContext, type MonitorContextValue } from './hooks/context.js';
 import type { NavState } from './hooks/useNavigation.js';
 import { configPath, Keymap, type MonitorConfig, type ViewName } from './keys/index.js';
-import { FleetStore } from './store/index.js';
+import { FleetStore, MetricsStore } from './store/index.js';
 import { clipboardOff, COPY_LIMIT, MOUSE_OFF, MOUSE_ON, mouseOn, osc52 } from './hooks/terminal.js';
 import { App } from './views/App.js';
 import { themeFor } from './theme.js';
@@ -143,6 +143,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
   const storeOptions = { maxFps: 10, terminatedRetentionMs: 5 * 60_000 };
   let store = new FleetStore(client, storeOptions);
+  let metrics = new MetricsStore(client);
   // The first listing starts at once, in the background (the screen says "loading…", or why it cannot connect),
   // while the backend says what it cannot do (dctop serve does; other APIs do not, and then everything is offered).
   void store.start().catch(() => { /* shown on screen: the banner says why, and retries go on */ });
@@ -198,7 +199,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   };
 
   const context = (): MonitorContextValue => ({
-    client, store, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
+    client, store, metrics, keymap, theme, readonly: options.readonly, confirm: options.settings.confirm, mode,
     configPath: options.settings.path ?? configPath(),
     namespaces: [...namespacesSeen],
     endpoint: config.restHost, namespace: client.config.namespace ?? config.user ?? '', warnings: config.warnings,
@@ -218,10 +219,12 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
 
   const switchNamespace = (namespace: string) => {
     namespacesSeen.add(namespace);
-    const [previousStore, previousClient] = [store, client];
+    const [previousStore, previousMetrics, previousClient] = [store, metrics, client];
     client = new DockerCloudClient({ ...config, namespace });
     store = new FleetStore(client, storeOptions);
+    metrics = new MetricsStore(client);
     previousStore.close();
+    previousMetrics.close();
     void previousClient.close();
     nav = undefined;
     void store.start().catch(() => { /* the banner says why */ });
@@ -243,6 +246,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
       await execSession;
     }
   } finally {
+    metrics.close();
     store.close();
     await client.close();
     restore();

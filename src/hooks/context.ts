@@ -3,12 +3,14 @@
 import { createContext, useContext } from 'react';
 import type { BackendInfo, DockerCloudClient } from '../api/index.js';
 import type { Keymap, ViewName } from '../keys/index.js';
-import type { FleetStore } from '../store/index.js';
+import type { FleetStore, MetricsStore } from '../store/index.js';
 import type { Theme } from '../theme.js';
 
 export interface MonitorContextValue {
   client: DockerCloudClient;
   store: FleetStore;
+  /** Live resource metrics of what is on screen; absent when turned off (the config's "metrics": false). */
+  metrics?: MetricsStore | null;
   keymap: Keymap;
   theme: Theme;
   readonly: boolean;

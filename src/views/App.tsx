@@ -11,6 +11,7 @@ import { useLogPanes } from '../hooks/useLogPanes.js';
 import { currentCrumb, initialNav, type NavState } from '../hooks/useNavigation.js';
 import { useOperations, useStatus } from '../hooks/useOperations.js';
 import { saveLogs } from '../hooks/saveLogs.js';
+import { useMetricHistory, useMetrics, useWantMetrics } from '../hooks/useMetrics.js';
 import { findObject, nameOf, useSnapshot } from '../hooks/useSnapshot.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { apiOperation, parseMouse, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
@@ -26,6 +27,8 @@ import { layoutOf } from './layout.js';
 import { BottomLine, StatusLine, TitleLine } from './Lines.js';
 import { visualLines } from './LogPaneView.js';
 import { RowDeriver, type Row } from './rows.js';
+import { MEASURED_VIEWS, usageWanted } from './usage.js';
+import { METRICS_MAX_SUBSCRIBE } from '../domain/index.js';
 import { Table } from './Table.js';
 
 export interface AppProps {
@@ -42,6 +45,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const { keymap, theme, readonly } = monitor;
   const { exit } = useApp();
   const snapshot = useSnapshot();
+  const metrics = useMetrics();
+  const historyOf = useMetricHistory();
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(() => initialUi(initial ?? initialNav(monitor.firstView)));
   // The state keys move: several keys can arrive before React renders again, and each must see the one before.
@@ -83,10 +88,10 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       const crumb = currentCrumb(nav);
       const key = JSON.stringify([crumb.view, crumb.parent, nav.filter, nav.sort, nav.allTerminated, nav.frozenAt]);
       let rows = cache.get(key);
-      if (!rows) cache.set(key, (rows = deriver.current!.rows(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, nav.frozenAt)));
+      if (!rows) cache.set(key, (rows = deriver.current!.rows(snapshot, crumb, nav.filter, nav.sort, nav.allTerminated, nav.frozenAt, metrics)));
       return rows;
     };
-  }, [snapshot]);
+  }, [snapshot, metrics]);
 
   // The names of a view's objects, for Tab: looked up only when asked, once per snapshot.
   const namesOf = useMemo(() => {
@@ -104,7 +109,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   // Ages ("5s", "3m") move with the clock even when nothing else does: rows re-render only when the slow tick
   // moved (Table's memo), so an idle fleet costs a render every AGE_TICK_MS and writes only changed ages.
   const ageClock = Math.floor(now / AGE_TICK_MS) * AGE_TICK_MS;
-  const ctx = useMemo(() => ({ snapshot, now: Math.max(snapshot.at, ageClock) }), [snapshot, ageClock]);
+  const ctx = useMemo(() => ({ snapshot, now: Math.max(snapshot.at, ageClock), metrics }), [snapshot, ageClock, metrics]);
 
   const refused = snapshot.health.state === 'auth_failed' || snapshot.health.state === 'namespace_refused';
   const bannerLine = bannerText(snapshot, now, keymap.keysFor('reconnect')[0] ?? '');
@@ -119,13 +124,23 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   top.current = Math.max(0, Math.min(top.current, Math.max(0, rows.length - layout.bodyRows)));
   const selected = rows[cursor];
   const marks = useMemo(() => new Set(ui.nav.marks), [ui.nav.marks]);
+  // Usage is measured only for what the screen shows (and what a sort by it needs).
+  const measured = MEASURED_VIEWS.has(view) && !ui.overlay;
+  const sortingByUsage = measured && columns[ui.nav.sort.column]?.usage === true;
+  useWantMetrics(usageWanted({
+    inspected: ui.overlay?.kind === 'inspect' ? ui.overlay.uri ?? undefined : undefined,
+    visible: measured ? rows.slice(top.current, top.current + layout.bodyRows).map((r) => r.uri) : [],
+    nodes: snapshot.objects.node.keys(),
+    sorting: sortingByUsage ? rowsOf({ ...ui.nav, sort: { column: -1, reverse: false } }).map((r) => r.uri) : [],
+  }, METRICS_MAX_SUBSCRIBE));
   const pane = focusedPane(ui);
 
   const overlayLinesOf = (state: UiState): string[] => {
     const overlay = state.overlay;
     if (overlay?.kind === 'help') return helpLines(keymap.all(), readonly, monitor.configPath ?? '~/.config/dctop/config.json');
     const object = overlay?.uri ? findObject(snapshot, overlay.uri) : undefined;
-    return object ? inspectLines(object, snapshot) : [];
+    const points = Math.max(10, Math.min(150, layoutFor(state).tableWidth - 50));
+    return object ? inspectLines(object, snapshot, { metrics, history: historyOf, points }) : [];
   };
   const overlayLines = overlayLinesOf(ui);
 
@@ -241,11 +256,12 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
 
   return (
     <Box flexDirection="column" width={width}>
-      <Header snapshot={snapshot} mode={monitor.mode} namespace={monitor.namespace} endpoint={monitor.endpoint} width={width} now={now} theme={theme} />
+      <Header snapshot={snapshot} usage={metrics} mode={monitor.mode} namespace={monitor.namespace} endpoint={monitor.endpoint} width={width} now={now} theme={theme} />
       {bannerLine ? <Banner text={bannerLine} width={width} theme={theme}
         error={refused} /> : null}
       <TitleLine nav={ui.nav} count={rows.length} columns={columns} focused={ui.focus === 0} width={width} theme={theme}
-        note={view === 'events' && ui.nav.frozenAt !== null ? `paused, ${snapshot.eventsSeen - ui.nav.frozenAt} newer not shown (p goes on)` : ''} />
+        note={view === 'events' && ui.nav.frozenAt !== null ? `paused, ${snapshot.eventsSeen - ui.nav.frozenAt} newer not shown (p goes on)`
+          : sortingByUsage && rows.length > METRICS_MAX_SUBSCRIBE ? `usage measured for the first ${METRICS_MAX_SUBSCRIBE.toLocaleString('en')} (/ or a drill-down narrows them)` : ''} />
       <Body ui={ui} layout={layout} width={width} table={table} logs={logs.data} theme={theme} />
       <StatusLine status={status} width={width} theme={theme}
         idle={`${readonly ? 'read-only · ' : ''}${snapshot.complete ? 'ready' : refused ? 'nothing loaded (see above)' : 'loading…'}`} />

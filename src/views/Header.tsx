@@ -2,7 +2,9 @@
 import { Text } from 'ink';
 import { stateClass, type StateClass } from '../domain/index.js';
 import type { Snapshot } from '../hooks/useSnapshot.js';
+import type { MetricsSnapshot } from '../hooks/useMetrics.js';
 import { useThrottled } from '../hooks/useThrottled.js';
+import { fleetUsage } from './usage.js';
 import { age, sanitize, sparkline, truncate } from './text.js';
 import { STATE_SYMBOL, type Theme } from '../theme.js';
 
@@ -20,8 +22,8 @@ function health(snapshot: Snapshot, now: number): { text: string; level: 'ok' | 
   }
 }
 
-export function Header({ snapshot, mode, namespace, endpoint, width, now, theme }: {
-  snapshot: Snapshot; mode: string; namespace: string; endpoint: string; width: number; now: number; theme: Theme;
+export function Header({ snapshot, usage, mode, namespace, endpoint, width, now, theme }: {
+  snapshot: Snapshot; usage: MetricsSnapshot; mode: string; namespace: string; endpoint: string; width: number; now: number; theme: Theme;
 }) {
   const h = health(snapshot, now);
   // Whole seconds only: the second under way changes with every event, and would redraw the line on every frame.
@@ -33,6 +35,7 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
   const counted = throttled.complete === snapshot.complete ? throttled : snapshot;
   const counts: Record<StateClass, number> = { running: 0, transition: 0, stopped: 0, failed: 0, terminated: 0, unknown: 0 };
   for (const [state, n] of Object.entries(counted.containerStates)) counts[stateClass(state)] += n;
+  const fleet = fleetUsage(snapshot.objects.node.values(), usage.latest);
   const color = h.level === 'ok' ? theme.state.running : h.level === 'warn' ? theme.fg.warning : theme.fg.error;
   const left = `dctop · ${mode} · ns ${namespace} · ${endpoint}`;
   const right = ` ${sanitize(h.text)} · ${sparkline(rate)} ${perSecond}/s`;
@@ -48,6 +51,7 @@ export function Header({ snapshot, mode, namespace, endpoint, width, now, theme 
         <Text color={theme.state.running}>{`${STATE_SYMBOL.running} ${counts.running} `}</Text>
         <Text color={theme.state.transition}>{`${STATE_SYMBOL.transition} ${counts.transition} `}</Text>
         <Text color={theme.state.stopped}>{`${STATE_SYMBOL.stopped} ${counts.stopped}`}</Text>
+        {fleet ? <Text>{` · ${fleet}`}</Text> : null}
         {/* Terminated containers are gone (kept a while for T): counting them beside the others read as failures. */}
         {counts.terminated ? <Text color={theme.state.terminated}>{` · ${counts.terminated} terminated, kept a while (T lists them)`}</Text> : null}
         {!snapshot.complete ? <Text color={theme.fg.warning}>{' · no data yet'}</Text>

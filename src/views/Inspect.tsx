@@ -1,13 +1,53 @@
 // Inspect: the whole object, its related objects and its recent actions, scrollable.
 import type { WireObject } from '../domain/index.js';
+import type { MetricSeries, MetricsSnapshot } from '../hooks/useMetrics.js';
 import { actionsAbout, findObject, labelOfUri, relatedOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { stateText } from './columns.js';
 import { Overlay } from './Overlay.js';
-import { sanitize } from './text.js';
+import { sanitize, sparkline } from './text.js';
+import { bytes, percent, rate } from './usage.js';
+
+/** What inspect shows of an object's usage: the latest readings, and its history (oldest first) per series. */
+export interface UsageView {
+  metrics: MetricsSnapshot;
+  history(uri: string, series: MetricSeries): { values: number[] };
+  /** How many readings a sparkline shows. */
+  points: number;
+}
+
+const MEASURED = new Set(['container', 'service', 'node']);
+
+/** The usage section: a sparkline and the latest value per resource, or why there is none. */
+function usageLines(object: WireObject, usage: UsageView): string[] {
+  const uri = object.resource_uri;
+  const kind = uri.split('/').at(-3) ?? '';
+  if (!MEASURED.has(kind)) return [];
+  const { metrics } = usage;
+  const m = metrics.latest.get(uri);
+  const why = metrics.problem ?? metrics.unavailable.get(uri) ?? (m ? null : 'waiting for the first reading…');
+  const minutes = Math.round((usage.points * metrics.interval) / 60);
+  const lines = [`Usage${m ? ` (the last ${minutes} min, a reading every ${metrics.interval} s)` : ''}`];
+  if (why) return [...lines, `  ${sanitize(why)}`, ''];
+  if (m!.containers === 0) return [...lines, '  nothing running', ''];
+  const line = (series: MetricSeries, max?: number) => sparkline(usage.history(uri, series).values.slice(-usage.points), max).padEnd(usage.points);
+  const ofLimit = m!.cpu_limit_percent === null ? '' : ` · ${percent(m!.cpu_limit_percent)} of its limit`;
+  const memory = m!.memory_limit_bytes ? ` of ${bytes(m!.memory_limit_bytes)} (${percent((m!.memory_bytes ?? 0) / m!.memory_limit_bytes * 100)})` : '';
+  lines.push(
+    `  CPU   ${line('cpu_percent')}  ${percent(m!.cpu_percent)} of a core${ofLimit}`,
+    `  MEM   ${line('memory_bytes', m!.memory_limit_bytes ?? undefined)}  ${bytes(m!.memory_bytes)}${memory}`,
+    `  NET   ${line('net_rx_bps')}  in ${rate(m!.net_rx_bps)}`,
+    `        ${line('net_tx_bps')}  out ${rate(m!.net_tx_bps)}`,
+    `  DISK  ${line('block_read_bps')}  read ${rate(m!.block_read_bps)}`,
+    `        ${line('block_write_bps')}  write ${rate(m!.block_write_bps)}`,
+  );
+  if (m!.containers > 1) lines.push(`  the sum of ${m!.containers} containers`);
+  lines.push('');
+  return lines;
+}
 import type { Theme } from '../theme.js';
 
-export function inspectLines(object: WireObject, snapshot: Snapshot): string[] {
-  const lines: string[] = [];
+export function inspectLines(object: WireObject, snapshot: Snapshot, usage?: UsageView): string[] {
+  const lines: string[] = usage ? usageLines(object, usage) : [];
   const related = relatedOf(snapshot, object);
   if (related.length) {
     lines.push('Related');
@@ -33,6 +73,6 @@ export function Inspect({ lines, title, offset, search, width, height, theme }: 
 }) {
   return (
     <Overlay title={` inspect ${title} · / search · esc closes`} lines={lines} offset={offset} search={search} width={width} height={height} theme={theme}
-      emphasis={(line) => line === 'Related' || line === 'Recent actions' || line === 'Object'} />
+      emphasis={(line) => line === 'Related' || line === 'Recent actions' || line === 'Object' || line.startsWith('Usage')} />
   );
 }

@@ -28,8 +28,8 @@ const TableRow = memo(function TableRow({ object, columns, widths, selected, mar
     <Text wrap="truncate" inverse={selected && !theme.color} backgroundColor={selected ? theme.selection.bg : undefined}
       color={selected ? theme.selection.fg : undefined} dimColor={muted && !selected} strikethrough={terminated}>
       <Text color={marked ? theme.marked : highlighted ? theme.highlight : undefined}>{gutter}</Text>
-      {segments(object, columns, widths, ctx).map(([text, isState], i) =>
-        isState && !selected ? <Text key={i} color={theme.state[stateClass(state)]}>{text}</Text>
+      {segments(object, columns, widths, ctx).map(([text, tone], i) =>
+        tone && !selected ? <Text key={i} color={tone === 'state' ? theme.state[stateClass(state)] : tone === 'warn' ? theme.fg.warning : theme.fg.error}>{text}</Text>
           : highlighted && !selected && i === 0 ? <Text key={i} color={theme.highlight}>{text}</Text>
             : <Text key={i}>{text}</Text>)}
     </Text>
@@ -37,25 +37,29 @@ const TableRow = memo(function TableRow({ object, columns, widths, selected, mar
 }, (a, b) => a.object === b.object && a.selected === b.selected && a.marked === b.marked && a.highlighted === b.highlighted &&
   a.stale === b.stale && a.widths === b.widths && a.columns === b.columns && a.theme === b.theme &&
   // Ages ("3m") move with time: re-render a row at most when the minute-granular clock changed.
-  Math.floor(a.ctx.now / AGE_TICK_MS) === Math.floor(b.ctx.now / AGE_TICK_MS) && a.ctx.snapshot === b.ctx.snapshot);
+  Math.floor(a.ctx.now / AGE_TICK_MS) === Math.floor(b.ctx.now / AGE_TICK_MS) && a.ctx.snapshot === b.ctx.snapshot &&
+  a.ctx.metrics === b.ctx.metrics);
+
+type Tone = 'state' | 'warn' | 'error' | null;
 
 /**
- * The row as few styled pieces as possible (the text before the state, the state, the text after): Ink's cost
- * per frame grows with the number of styled pieces, not with the text.
+ * The row as few styled pieces as possible (the text before the state, the state, a usage near its limit, the text
+ * after): Ink's cost per frame grows with the number of styled pieces, not with the text.
  */
-function segments(object: WireObject, columns: Column[], widths: number[], ctx: ColumnContext): [string, boolean][] {
-  const out: [string, boolean][] = [];
+function segments(object: WireObject, columns: Column[], widths: number[], ctx: ColumnContext): [string, Tone][] {
+  const out: [string, Tone][] = [];
   let run = '';
   columns.forEach((column, i) => {
     if (widths[i] === 0) return; // dropped: the terminal is too narrow
     const text = ` ${fit(column.value(object, ctx), widths[i]!)}`;
-    if (column.state) {
-      if (run) out.push([run, false]);
-      out.push([text, true]);
+    const tone: Tone = column.state ? 'state' : column.level?.(object, ctx) ?? null;
+    if (tone) {
+      if (run) out.push([run, null]);
+      out.push([text, tone]);
       run = '';
     } else run += text;
   });
-  if (run) out.push([run, false]);
+  if (run) out.push([run, null]);
   return out;
 }
 

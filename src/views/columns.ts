@@ -2,11 +2,18 @@
 import type { CloudEvent, Container, Node, NodeCluster, Service, Stack, Action } from '../domain/index.js';
 import { parseWireDate, stateClass } from '../domain/index.js';
 import type { ViewName } from '../keys/index.js';
+import type { MetricsSnapshot } from '../hooks/useMetrics.js';
 import { labelOfUri, type Snapshot } from '../hooks/useSnapshot.js';
 import { STATE_SYMBOL } from '../theme.js';
 import { age, sanitize } from './text.js';
+import { bytes, cpuLevel, memoryLevel, percent, type UsageLevel } from './usage.js';
 
-export interface ColumnContext { snapshot: Snapshot; now: number }
+export interface ColumnContext {
+  snapshot: Snapshot;
+  now: number;
+  /** Live usage of the objects on screen (absent: none, as in tests of other things). */
+  metrics?: MetricsSnapshot;
+}
 
 /** How often ages ("5s", "3m") are brought up to date when no snapshot does it; rows re-render on this grain. */
 export const AGE_TICK_MS = 10_000;
@@ -27,6 +34,12 @@ export interface Column {
   wide?: boolean;
   value(object: any, ctx: ColumnContext): string;
   sortValue?(object: any, ctx: ColumnContext): string | number;
+  /** A cell to colour (near a limit). */
+  level?(object: any, ctx: ColumnContext): UsageLevel;
+  /** Sorted highest first when the sort moves to it ("top"). */
+  descending?: boolean;
+  /** Its values come from the live metrics: sorting by it needs them for every row. */
+  usage?: boolean;
 }
 
 const last = (uri: string | null | undefined) => (uri ? uri.split('/').filter(Boolean).pop() ?? '' : '');
@@ -76,6 +89,25 @@ function servicePorts(s: Service): string {
   return (s.container_ports ?? []).map((p) => `${p.published && p.outer_port ? `${p.outer_port}->` : ''}${p.inner_port}/${p.protocol}`).join(' ');
 }
 
+/** The latest reading of an object that has something running (a stopped container, an empty service: none). */
+const usageOf = (o: { resource_uri: string }, ctx: ColumnContext) => {
+  const m = ctx.metrics?.latest.get(o.resource_uri);
+  return m && m.containers > 0 ? m : undefined;
+};
+/** Live CPU (% of a core) and memory, coloured near their limits. */
+const CPU: Column = {
+  key: 'cpu', header: 'CPU', width: 5, drop: 7, descending: true, usage: true,
+  value: (o, ctx) => percent(usageOf(o, ctx)?.cpu_percent ?? null),
+  sortValue: (o, ctx) => usageOf(o, ctx)?.cpu_percent ?? -1,
+  level: (o, ctx) => cpuLevel(usageOf(o, ctx)),
+};
+const MEM: Column = {
+  key: 'mem', header: 'MEM', width: 5, drop: 7, descending: true, usage: true,
+  value: (o, ctx) => bytes(usageOf(o, ctx)?.memory_bytes ?? null),
+  sortValue: (o, ctx) => usageOf(o, ctx)?.memory_bytes ?? -1,
+  level: (o, ctx) => memoryLevel(usageOf(o, ctx)),
+};
+
 export const COLUMNS: Record<ViewName, Column[]> = {
   nodecluster: [
     { key: 'name', header: 'NAME', width: 14, flex: true, max: 32, value: (c: NodeCluster) => sanitize(c.name) },
@@ -88,6 +120,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   node: [
     { key: 'name', header: 'NODE', width: 24, flex: true, max: 48, value: (n: Node) => sanitize(n.nickname || n.external_fqdn) },
     STATE,
+    CPU, MEM,
     { key: 'cluster', header: 'CLUSTER', width: 12, value: (n: Node, ctx) => nameOf(ctx, 'nodecluster', n.node_cluster) },
     { key: 'containers', header: 'CTRS', width: 5, value: (n: Node) => String(n.current_num_containers), sortValue: (n: Node) => n.current_num_containers },
     { key: 'size', header: 'CPU/MEM', width: 9, drop: 4, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
@@ -109,6 +142,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'name', header: 'NAME', width: 16, max: 28, value: (s: Service) => sanitize(s.name) },
     STATE,
     { key: 'containers', header: 'CTRS', width: 7, value: (s: Service) => `${s.running_num_containers}/${s.target_num_containers}`, sortValue: (s: Service) => s.current_num_containers },
+    CPU, MEM,
     { key: 'image', header: 'IMAGE', width: 18, flex: true, max: 40, value: (s: Service) => sanitize(s.image_name) },
     { key: 'stack', header: 'STACK', width: 12, drop: 4, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
     DEPLOYED, UUID,
@@ -119,7 +153,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   ],
   container: [
     { key: 'name', header: 'NAME', width: 18, max: 24, value: (c: Container) => sanitize(c.name) },
-    STATE,
+    STATE, CPU, MEM,
     { key: 'image', header: 'IMAGE', width: 16, flex: true, max: 40, value: (c: Container) => sanitize(c.image_name) },
     { key: 'node', header: 'NODE', width: 10, drop: 5, value: (c: Container, ctx) => nodeName(c.node, ctx) },
     { key: 'exit', header: 'EXIT', width: 4, drop: 6, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },

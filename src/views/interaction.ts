@@ -9,7 +9,7 @@ import { nameOf } from '../hooks/useSnapshot.js';
 import {
   apiOperation, keyName, viewByAlias, VIEW_WORDS, viewSpec, type Command, type Keymap, type KeyPress, type MouseReport, type ViewName,
 } from '../keys/index.js';
-import { nextSortColumn } from './columns.js';
+import { COLUMNS, nextSortColumn } from './columns.js';
 import { hitTest, paneHeightOf, type Layout } from './layout.js';
 import type { Row } from './rows.js';
 import { heldOffset } from './LogPaneView.js';
@@ -598,8 +598,11 @@ const tableLayer: Layer = (step, press) => {
     view = kind;
   }
   switch (command.id) {
-    case 'sort.next': return step.nav({ type: 'sort', column: nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, 1) });
-    case 'sort.prev': return step.nav({ type: 'sort', column: nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, -1) });
+    case 'sort.next': case 'sort.prev': {
+      // Each column starts in its natural direction: names A to Z, usage highest first ("top").
+      const column = nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, command.id === 'sort.next' ? 1 : -1);
+      return step.nav({ type: 'sort', column, reverse: COLUMNS[currentCrumb(step.ui.nav).view][column]?.descending === true });
+    }
     case 'sort.reverse': return step.nav({ type: 'sort', column: step.ui.nav.sort.column, reverse: !step.ui.nav.sort.reverse });
     case 'terminated': return step.nav({ type: 'terminated' });
     case 'mark': {

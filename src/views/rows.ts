@@ -1,5 +1,6 @@
 // The rows a view shows: its objects (or those under the drilled-into parent), filtered, sorted.
 import { parseWireDate, type WireObject } from '../domain/index.js';
+import type { MetricsSnapshot } from '../hooks/useMetrics.js';
 import type { Crumb } from '../hooks/useNavigation.js';
 import { childrenOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { COLUMNS, type Column, type ColumnContext } from './columns.js';
@@ -62,9 +63,9 @@ export const RECENTLY_TERMINATED_MS = 10_000;
 
 export function rowsFor(
   snapshot: Snapshot, crumb: Crumb, filter: string, sort: { column: number; reverse: boolean }, allTerminated: boolean, now: number,
-  frozenAt: number | null = null,
+  frozenAt: number | null = null, metrics?: MetricsSnapshot,
 ): Row[] {
-  const ctx: ColumnContext = { snapshot, now };
+  const ctx: ColumnContext = { snapshot, now, ...(metrics ? { metrics } : {}) };
   const columns = COLUMNS[crumb.view];
   let rows: Row[];
   if (crumb.view === 'events') {
@@ -128,9 +129,9 @@ export class RowDeriver {
   private readonly derived = new Map<string, Derived>();
 
   rows(snapshot: Snapshot, crumb: Crumb, filter: string, sort: { column: number; reverse: boolean }, allTerminated: boolean,
-    frozenAt: number | null = null): Row[] {
+    frozenAt: number | null = null, metrics?: MetricsSnapshot): Row[] {
     if (crumb.view === 'events' || crumb.parent || filter || sort.column >= 0 || sort.reverse || crumb.view === 'action') {
-      return rowsFor(snapshot, crumb, filter, sort, allTerminated, snapshot.at, frozenAt);
+      return rowsFor(snapshot, crumb, filter, sort, allTerminated, snapshot.at, frozenAt, metrics);
     }
     const key = `${crumb.view}:${allTerminated}`;
     const previous = this.derived.get(key);

@@ -86,7 +86,7 @@ export function age(fromMs: number, nowMs: number): string {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-export function sparkline(values: readonly number[]): string {
-  const max = Math.max(1, ...values);
-  return values.map((v) => (v <= 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))])).join('');
+/** One bar per value, scaled to `max` (default: the largest); nothing (a space) for zero or an unknown (NaN). */
+export function sparkline(values: readonly number[], max = Math.max(1, ...values.filter(Number.isFinite))): string {
+  return values.map((v) => (!(v > 0) ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))])).join('');
 }

@@ -4,22 +4,25 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { DockerCloudClient } from '../../src/api/index.js';
 import { MonitorContext, type MonitorContextValue } from '../../src/hooks/context.js';
 import { Keymap } from '../../src/keys/index.js';
-import { FleetStore } from '../../src/store/index.js';
+import { FleetStore, MetricsStore } from '../../src/store/index.js';
 import { App } from '../../src/views/App.js';
 import { themeFor } from '../../src/theme.js';
 import { clientFor } from './client.js';
 import { startTestServer, type TestServer } from './server.js';
 
-export interface LiveFleet { t: TestServer; client: DockerCloudClient; store: FleetStore; close(): Promise<void> }
+export interface LiveFleet { t: TestServer; client: DockerCloudClient; store: FleetStore; metrics: MetricsStore; close(): Promise<void> }
 
 /** A demo fleet on a fresh server, and a started store of alice's namespace. */
-export async function liveFleet(): Promise<LiveFleet> {
-  const t = await startTestServer({ fleet: 'demo' });
+export async function liveFleet(server: Parameters<typeof startTestServer>[0] = {}): Promise<LiveFleet> {
+  const t = await startTestServer({ fleet: 'demo', ...server });
   const client = await clientFor(t);
   const store = new FleetStore(client, { maxFps: 50 });
   await store.start();
+  // Readings every second: a test sees a second one soon.
+  const metrics = new MetricsStore(client, { interval: 1 });
   return {
-    t, client, store, close: async () => {
+    t, client, store, metrics, close: async () => {
+      metrics.close();
       store.close();
       await client.close();
       await t.close();
@@ -32,7 +35,7 @@ export interface AppOptions { readonly?: boolean; confirm?: boolean; view?: Moni
 export function renderApp(fleet: LiveFleet, options: AppOptions = {}) {
   const readonly = options.readonly ?? false;
   const value: MonitorContextValue = {
-    client: fleet.client, store: fleet.store, keymap: new Keymap({}, readonly), theme: themeFor('dark', false), readonly,
+    client: fleet.client, store: fleet.store, metrics: fleet.metrics, keymap: new Keymap({}, readonly), theme: themeFor('dark', false), readonly,
     confirm: options.confirm ?? true, mode: 'test', endpoint: fleet.t.url, namespace: 'alice', warnings: [],
     runExec: async () => 'not in tests', firstView: options.view ?? 'service', execCommand: 'sh',
   };

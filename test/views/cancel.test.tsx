@@ -2,18 +2,12 @@
 import { cleanup } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/server/backend.js';
-import { FleetStore } from '../../src/store/index.js';
-import { clientFor } from '../helpers/client.js';
-import { renderApp, type LiveFleet } from '../helpers/monitor.js';
-import { eventually, settled, startTestServer } from '../helpers/server.js';
+import { liveFleet, renderApp, type LiveFleet } from '../helpers/monitor.js';
+import { eventually, settled } from '../helpers/server.js';
 
 let fleet: LiveFleet;
 beforeAll(async () => {
-  const t = await startTestServer({ fleet: 'demo', speed: 5 }); // slow enough to cancel between two steps
-  const client = await clientFor(t);
-  const store = new FleetStore(client, { maxFps: 50 });
-  await store.start();
-  fleet = { t, client, store, close: async () => { store.close(); await client.close(); await t.close(); } };
+  fleet = await liveFleet({ speed: 5 }); // slow enough to cancel between two steps
 });
 afterAll(async () => {
   cleanup();
