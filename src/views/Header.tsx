@@ -46,12 +46,13 @@ export function Header({ snapshot, usage, mode, namespace, endpoint, width, now,
         <Text color={color}>{right}</Text>
       </Text>
       <Text wrap="truncate" color={theme.fg.muted}>
+        {/* What the fleet uses first: what is eating it is the question asked at a glance. */}
+        {fleet ? <Text>{`${fleet} · `}</Text> : null}
         {`${counted.objects.nodecluster.size} clusters · ${counted.objects.node.size} nodes · ${counted.objects.stack.size} stacks · ` +
           `${counted.objects.service.size} services · containers `}
         <Text color={theme.state.running}>{`${STATE_SYMBOL.running} ${counts.running} `}</Text>
         <Text color={theme.state.transition}>{`${STATE_SYMBOL.transition} ${counts.transition} `}</Text>
         <Text color={theme.state.stopped}>{`${STATE_SYMBOL.stopped} ${counts.stopped}`}</Text>
-        {fleet ? <Text>{` · ${fleet}`}</Text> : null}
         {/* Terminated containers are gone (kept a while for T): counting them beside the others read as failures. */}
         {counts.terminated ? <Text color={theme.state.terminated}>{` · ${counts.terminated} terminated, kept a while (T lists them)`}</Text> : null}
         {!snapshot.complete ? <Text color={theme.fg.warning}>{' · no data yet'}</Text>

@@ -29,7 +29,7 @@ function usageLines(object: WireObject, usage: UsageView): string[] {
   const lines = [`Usage${m ? ` (the last ${minutes} min, a reading every ${metrics.interval} s)` : ''}`];
   if (why) return [...lines, `  ${sanitize(why)}`, ''];
   if (m!.containers === 0) return [...lines, '  nothing running', ''];
-  const line = (series: MetricSeries, max?: number) => sparkline(usage.history(uri, series).values.slice(-usage.points), max).padEnd(usage.points);
+  const line = (series: MetricSeries, max?: number) => sparkline(usage.history(uri, series).values.slice(-usage.points), max).padStart(usage.points); // the newest beside its value
   const ofLimit = m!.cpu_limit_percent === null ? '' : ` · ${percent(m!.cpu_limit_percent)} of its limit`;
   const memory = m!.memory_limit_bytes ? ` of ${bytes(m!.memory_limit_bytes)} (${percent((m!.memory_bytes ?? 0) / m!.memory_limit_bytes * 100)})` : '';
   lines.push(

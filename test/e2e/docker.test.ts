@@ -46,6 +46,20 @@ describe.skipIf(needsEngine(PLAIN_ENGINE) || (!tmuxAvailable() && !process.env['
     await term.waitFor(new RegExp(`${PREFIX}late\\s+▶ Running`), 10_000);
   });
 
+  it('shows the live CPU and memory of a container doing work, from the engine', async () => {
+    docker(PLAIN_ENGINE, 'run', '-d', '--init', '--name', `${PREFIX}busy`, IMAGE, 'sh', '-c', 'while :; do :; done');
+    await term.send('/');
+    await term.type(`^${PREFIX}busy$`);
+    await term.send('Enter');
+    await term.waitFor(/containers \(1\)/, 10_000);
+    // Two readings make a rate: the first frame has memory, the next the CPU.
+    const screen = await term.waitFor(new RegExp(`${PREFIX}busy\\s+▶ Running\\s+\\d+%\\s+\\d+(\\.\\d)?[KM]`), 15_000);
+    const cpu = Number(new RegExp(`${PREFIX}busy\\s+▶ Running\\s+(\\d+)%`).exec(screen)![1]);
+    expect(cpu).toBeGreaterThan(50); // one core spinning
+    expect(screen).toMatch(/ CPU +MEM /);
+    await term.send('Escape'); // the filter off
+  });
+
   it('e opens a shell in the container, in a real terminal, and comes back', async () => {
     await term.send('/');
     await term.type(`^${PREFIX}late$`);

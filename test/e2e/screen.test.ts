@@ -34,9 +34,10 @@ async function monitor(cols: number, rows: number, args: string[] = [], env: Rec
   return term;
 }
 
-/** A screen with what moves by itself (ages, rates, the event sparkline) masked. */
+/** A screen with what moves by itself (ages, rates, the event sparkline, usage) masked. */
 function shape(screen: string): string[] {
-  return screen.split('\n').map((l) => l.replace(/[0-9]+[smhd]\b/g, 'AGE').replace(/[▁▂▃▄▅▆▇█ ]+ \d+\/s/, 'RATE').trimEnd());
+  return screen.split('\n').map((l) => l.replace(/[0-9]+[smhd]\b/g, 'AGE').replace(/[▁▂▃▄▅▆▇█ ]+ \d+\/s/, 'RATE')
+    .replace(/\b\d+(\.\d)?(%|[BKMGT]\b)/g, 'USE').replace(/cpu \d+\.\d\//, 'cpu USE/').trimEnd());
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 400));
@@ -49,6 +50,7 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the frame in a terminal
     await resized.resize(100, 40);
     await settle();
     const fresh = await monitor(100, 40);
+    await fresh.waitFor(/cpu \S+ cores/); // its first usage readings
     await settle();
     const [a, b] = [shape(await resized.screen()), shape(await fresh.screen())];
     expect(a.join('\n')).toBe(b.join('\n'));
@@ -118,10 +120,23 @@ describe.skipIf(!tmuxAvailable() && !process.env['CI'])('the width', () => {
     expect((await term.screen()).split('\n')[23]).toMatch(/: command · \/ filter · \? help$/);
   });
 
+  it('live CPU and MEM in the containers view; > onto CPU sorts the rows on screen highest first', async () => {
+    const term = await monitor(120, 40, ['--view', 'containers']);
+    await term.waitFor(/ NAME +STATE +CPU +MEM /);
+    await term.waitFor(/▶ Running\s+\d+(\.\d)?%\s+\d+(\.\d)?[KMG]/);
+    await term.send('>', '>', '>');
+    await term.waitFor(/sort:cpu↓/);
+    await new Promise((r) => setTimeout(r, 2500)); // a reading of every row since the sort asked for them
+    const cpu = (await term.screen()).split('\n').map((l) => Number(/▶ Running\s+(\d+(?:\.\d)?)%/.exec(l)?.[1] ?? NaN)).filter((v) => !Number.isNaN(v));
+    expect(cpu.length).toBeGreaterThan(10);
+    expect(cpu).toEqual([...cpu].sort((a, b) => b - a));
+  });
+
   it('at 200 columns shows more columns rather than one stretched over the width', async () => {
     const term = await monitor(200, 50, ['--view', 'containers']);
     const header = (await term.screen()).split('\n').find((l) => /^ NAME /.test(l))!;
-    expect(header).toMatch(/ IP +STARTED +RESTART/);
+    expect(header).toMatch(/ CPU +MEM /);
+    expect(header).toMatch(/ IP +STARTED/);
     expect(header.indexOf('NODE') - header.indexOf('IMAGE')).toBeLessThanOrEqual(41); // IMAGE at most 40 wide
     expect(header.indexOf('STACK') - header.indexOf('PORTS')).toBe(31); // PORTS 30 wide: room for several ports
   });
