@@ -115,7 +115,15 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     if (stdin.isTTY) stdin.setRawMode(false);
     sandbox?.kill('SIGTERM');
   };
+  // The terminal is gone (its window closed, the SSH link dropped): there is nothing to restore on it, and Node's own
+  // reset of a vanished tty at exit fails an assertion with a native stack trace. The sandbox goes, then this process.
+  const hangUp = () => {
+    sandbox?.kill('SIGTERM');
+    process.kill(process.pid, 'SIGKILL');
+  };
   const fatal = (error: unknown) => {
+    // A write or read on a terminal that went away, before its SIGHUP came: the same end.
+    if (['EIO', 'EPIPE', 'ENXIO'].includes((error as NodeJS.ErrnoException | undefined)?.code ?? '')) return hangUp();
     restore();
     process.stderr.write(`dctop: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
@@ -128,12 +136,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     restore();
     process.exit(0);
   });
-  // The terminal is gone (its window closed, the SSH link dropped): there is nothing to restore on it, and Node's own
-  // reset of a vanished tty at exit fails an assertion with a native stack trace. The sandbox goes, then this process.
-  process.once('SIGHUP', () => {
-    sandbox?.kill('SIGTERM');
-    process.kill(process.pid, 'SIGKILL');
-  });
+  process.once('SIGHUP', hangUp);
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
 
