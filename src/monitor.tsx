@@ -146,7 +146,9 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
   const storeOptions = { maxFps: 10, terminatedRetentionMs: 5 * 60_000 };
   let store = new FleetStore(client, storeOptions);
-  let metrics = new MetricsStore(client);
+  // Live usage of what is on screen, unless the config turned it off (a slow link, an API that is not dctop serve).
+  const metricsFor = (c: DockerCloudClient) => (options.settings.metrics ? new MetricsStore(c) : null);
+  let metrics = metricsFor(client);
   // The first listing starts at once, in the background (the screen says "loading…", or why it cannot connect),
   // while the backend says what it cannot do (dctop serve does; other APIs do not, and then everything is offered).
   void store.start().catch(() => { /* shown on screen: the banner says why, and retries go on */ });
@@ -225,9 +227,9 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
     const [previousStore, previousMetrics, previousClient] = [store, metrics, client];
     client = new DockerCloudClient({ ...config, namespace });
     store = new FleetStore(client, storeOptions);
-    metrics = new MetricsStore(client);
+    metrics = metricsFor(client);
     previousStore.close();
-    previousMetrics.close();
+    previousMetrics?.close();
     void previousClient.close();
     nav = undefined;
     void store.start().catch(() => { /* the banner says why */ });
@@ -249,7 +251,7 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
       await execSession;
     }
   } finally {
-    metrics.close();
+    metrics?.close();
     store.close();
     await client.close();
     restore();

@@ -1,5 +1,5 @@
 // The user's configuration file, $XDG_CONFIG_HOME/dctop/config.json (fallback ~/.config/dctop/config.json):
-// key remapping, theme, first view, read-only mode, confirmations, clipboard and mouse. Every mistake is a ConfigError with one clear line that names
+// key remapping, theme, first view, read-only mode, confirmations, clipboard, mouse and metrics. Every mistake is a ConfigError with one clear line that names
 // the file and the field, so that a typo never silently falls back to a default.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -20,6 +20,8 @@ export interface MonitorConfig {
   clipboard: boolean;
   /** The mouse wheel scrolls and a click selects; false leaves the mouse to the terminal (its own selection). */
   mouse: boolean;
+  /** Live CPU and memory of what is on screen (dctop serve's extension); false: no metrics socket, no columns' values. */
+  metrics: boolean;
   /** The file it came from; null when there is none. */
   path: string | null;
 }
@@ -28,7 +30,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const FIELDS = ['keys', 'theme', 'view', 'readonly', 'confirm', 'clipboard', 'mouse'] as const;
+const FIELDS = ['keys', 'theme', 'view', 'readonly', 'confirm', 'clipboard', 'mouse', 'metrics'] as const;
 const THEMES = ['dark', 'light'] as const;
 
 /** Key names that keyName() produces besides single characters and ctrl+<letter>. */
@@ -113,7 +115,7 @@ export function validateConfig(raw: unknown, path: string, home: string = homedi
     config.view = resolved;
   }
 
-  for (const field of ['readonly', 'confirm', 'clipboard', 'mouse'] as const) {
+  for (const field of ['readonly', 'confirm', 'clipboard', 'mouse', 'metrics'] as const) {
     if (!Object.hasOwn(raw, field)) continue;
     if (typeof raw[field] !== 'boolean') fail(field, `expected true or false, got ${describeValue(raw[field])}`);
     config[field] = raw[field] as boolean;
@@ -244,7 +246,7 @@ function describeScope(c: Command): string {
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────
 
 function defaults(): MonitorConfig {
-  return { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, clipboard: true, mouse: true, path: null };
+  return { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, clipboard: true, mouse: true, metrics: true, path: null };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -51,7 +51,7 @@ async function loadError(content: string | object, field?: string): Promise<stri
   return message.slice(file.length + 2);
 }
 
-const DEFAULTS = { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, clipboard: true, mouse: true, path: null };
+const DEFAULTS = { keys: {}, theme: 'dark', view: null, readonly: false, confirm: true, clipboard: true, mouse: true, metrics: true, path: null };
 
 describe('configPath', () => {
   it('uses $XDG_CONFIG_HOME when it is set', () => {
@@ -96,6 +96,7 @@ describe('loadConfig: valid files', () => {
       confirm: false,
       clipboard: false,
       mouse: false,
+      metrics: false,
       keys: { 'op.start': ['K', 'ctrl+s'], 'logs.follow': 'F', 'pane.next': ['tab', 'ctrl+n'], 'op.terminate': 'backspace' },
     });
     const config = await loadConfig(env, home);
@@ -106,6 +107,7 @@ describe('loadConfig: valid files', () => {
       confirm: false,
       clipboard: false,
       mouse: false,
+      metrics: false,
       keys: { 'op.start': ['K', 'ctrl+s'], 'logs.follow': ['F'], 'pane.next': ['tab', 'ctrl+n'], 'op.terminate': ['backspace'] },
       path: file,
     });
@@ -210,8 +212,8 @@ describe('loadConfig: errors', () => {
   });
 
   it('unknown top-level field, with a suggestion', async () => {
-    expect(await loadError({ thme: 'dark' }, 'thme')).toBe('thme: unknown field (did you mean theme?) (the fields are keys, theme, view, readonly, confirm, clipboard, mouse)');
-    expect(await loadError({ colors: {} }, 'colors')).toBe('colors: unknown field (the fields are keys, theme, view, readonly, confirm, clipboard, mouse)');
+    expect(await loadError({ thme: 'dark' }, 'thme')).toBe('thme: unknown field (did you mean theme?) (the fields are keys, theme, view, readonly, confirm, clipboard, mouse, metrics)');
+    expect(await loadError({ colors: {} }, 'colors')).toBe('colors: unknown field (the fields are keys, theme, view, readonly, confirm, clipboard, mouse, metrics)');
     expect(await loadError({ readOnly: true })).toContain('(did you mean readonly?)');
   });
 
