@@ -1,7 +1,7 @@
 // npm run bench (monitor part): the monitor in a 120×40 tmux pseudo-terminal against `dctop serve --fleet 10000`,
 // with --churn 1000 and idle: frames/s, bytes/s written to the terminal, CPU, RSS, key→frame latency p50/p99.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,13 +61,13 @@ async function eventToScreen(server: { url: string; user: string; key: string })
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
     const line = screen().split('\n').filter((l) => /▶ Running/.test(l))[i % 10];
-    const short = line?.trim().split(/\s+/).at(-1); // the UUID column, last at this width
-    if (!short) continue;
-    const uuid = (await api(`?uuid__startswith=${short}&limit=1`)).objects?.[0]?.uuid;
+    const name = line && /^. (\S+) /.exec(line)?.[1]; // the NAME column, after the cursor's gutter
+    if (!name) continue;
+    const uuid = (await api(`?name=${encodeURIComponent(name)}&state=Running&limit=1`)).objects?.[0]?.uuid;
     if (!uuid) continue;
     const sent = performance.now();
     await api(`${uuid}/stop/`, 'POST');
-    const row = () => screen().split('\n').find((l) => l.includes(short)) ?? '';
+    const row = () => screen().split('\n').find((l) => l.startsWith(` ${name} `, 1)) ?? '';
     while (!/Stopp(ing|ed)/.test(row()) && performance.now() - sent < 5000) await sleep(2);
     times.push(performance.now() - sent);
     await sleep(300);
@@ -91,6 +91,8 @@ export interface MonitorOptions {
   soakMinutes?: number;
   /** No keys: what the monitor costs while nobody types (idle is no input as well as no events). */
   noInput?: boolean;
+  /** The config's "metrics": false (no live usage: nothing on screen moves by itself). */
+  metricsOff?: boolean;
   /** Also measure event → screen: stop containers shown on screen, and time until their rows say so. */
   eventToScreen?: boolean;
 }
@@ -102,7 +104,12 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
     .then((r) => r.arrayBuffer());
   const proxy = options.via ? await options.via(server.url) : null;
   const record = join(mkdtempSync(join(tmpdir(), 'dctop-bench-')), 'tty.out');
-  const env = `env -u CI DOCKERCLOUD_REST_HOST=${proxy?.url ?? server.url} DOCKERCLOUD_USER=${server.user} DOCKERCLOUD_APIKEY=${server.key} XDG_CONFIG_HOME=${tmpdir()}/dctop-bench-none`;
+  const config = mkdtempSync(join(tmpdir(), 'dctop-bench-config-'));
+  if (options.metricsOff) {
+    mkdirSync(join(config, 'dctop'));
+    writeFileSync(join(config, 'dctop', 'config.json'), JSON.stringify({ metrics: false }));
+  }
+  const env = `env -u CI DOCKERCLOUD_REST_HOST=${proxy?.url ?? server.url} DOCKERCLOUD_USER=${server.user} DOCKERCLOUD_APIKEY=${server.key} XDG_CONFIG_HOME=${config}`;
   try {
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', `exec ${env} ${process.execPath} ${MONITOR_FLAGS} ${MONITOR} --view containers`);
     tmux('set-option', '-t', 'bench', 'status', 'off');
@@ -152,7 +159,7 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
     latencies.sort((a, b) => a - b);
     rssLog.push(rssMiB(pid));
     const shown = options.eventToScreen ? await eventToScreen(server) : [];
-    const label = `monitor, --fleet 10000 ${churn ? `--churn ${churn}` : 'no events'}${options.noInput ? ', no input' : ''}${proxy ? ', 50 ms round trips' : ''}` +
+    const label = `monitor, --fleet 10000 ${churn ? `--churn ${churn}` : 'no events'}${options.noInput ? ', no input' : ''}${options.metricsOff ? ', metrics off' : ''}${proxy ? ', 50 ms round trips' : ''}` +
       `${options.panes ? `, ${options.panes} log panes` : ''}${options.soakMinutes ? `, ${options.soakMinutes} min` : ''}`;
     const metrics: MonitorMetrics = {
       cpu: cpu * 100, keyP99: percentile(latencies, 0.99), eventToScreenP99: percentile(shown, 0.99), rss: rssMiB(pid), firstScreenMs: readyMs, framesPerS: frames / elapsed,
