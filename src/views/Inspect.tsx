@@ -1,11 +1,12 @@
-// Inspect: the whole object, its related objects and its recent actions, scrollable.
+// Inspect: the object's usage, its related objects, its recent actions and the whole object, scrollable.
 import type { WireObject } from '../domain/index.js';
 import type { MetricSeries, MetricsSnapshot } from '../hooks/useMetrics.js';
 import { actionsAbout, findObject, labelOfUri, relatedOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { stateText } from './columns.js';
 import { Overlay } from './Overlay.js';
 import { sanitize, sparkline } from './text.js';
-import { bytes, percent, rate } from './usage.js';
+import { bytes, MEASURED_VIEWS, percent, rate } from './usage.js';
+import type { Theme } from '../theme.js';
 
 /** What inspect shows of an object's usage: the latest readings, and its history (oldest first) per series. */
 export interface UsageView {
@@ -15,36 +16,38 @@ export interface UsageView {
   points: number;
 }
 
-const MEASURED = new Set(['container', 'service', 'node']);
-
-/** The usage section: a sparkline and the latest value per resource, or why there is none. */
+/**
+ * The usage section: a sparkline and the latest value per resource, or why there is none. While the first reading
+ * is on its way it has the same lines, empty: nothing below it moves when the reading comes.
+ */
 function usageLines(object: WireObject, usage: UsageView): string[] {
   const uri = object.resource_uri;
   const kind = uri.split('/').at(-3) ?? '';
-  if (!MEASURED.has(kind)) return [];
+  if (!MEASURED_VIEWS.has(kind)) return [];
   const { metrics } = usage;
   const m = metrics.latest.get(uri);
-  const why = metrics.problem ?? metrics.unavailable.get(uri) ?? (m ? null : 'waiting for the first reading…');
+  const why = metrics.problem ?? metrics.unavailable.get(uri) ?? (m && m.containers === 0 ? 'nothing running' : null);
   const minutes = Math.round((usage.points * metrics.interval) / 60);
-  const lines = [`Usage${m ? ` (the last ${minutes} min, a reading every ${metrics.interval} s)` : ''}`];
-  if (why) return [...lines, `  ${sanitize(why)}`, ''];
-  if (m!.containers === 0) return [...lines, '  nothing running', ''];
-  const line = (series: MetricSeries, max?: number) => sparkline(usage.history(uri, series).values.slice(-usage.points), max).padStart(usage.points); // the newest beside its value
-  const ofLimit = m!.cpu_limit_percent === null ? '' : ` · ${percent(m!.cpu_limit_percent)} of its limit`;
-  const memory = m!.memory_limit_bytes ? ` of ${bytes(m!.memory_limit_bytes)} (${percent((m!.memory_bytes ?? 0) / m!.memory_limit_bytes * 100)})` : '';
-  lines.push(
-    `  CPU   ${line('cpu_percent')}  ${percent(m!.cpu_percent)} of a core${ofLimit}`,
-    `  MEM   ${line('memory_bytes', m!.memory_limit_bytes ?? undefined)}  ${bytes(m!.memory_bytes)}${memory}`,
-    `  NET   ${line('net_rx_bps')}  in ${rate(m!.net_rx_bps)}`,
-    `        ${line('net_tx_bps')}  out ${rate(m!.net_tx_bps)}`,
-    `  DISK  ${line('block_read_bps')}  read ${rate(m!.block_read_bps)}`,
-    `        ${line('block_write_bps')}  write ${rate(m!.block_write_bps)}`,
-  );
-  if (m!.containers > 1) lines.push(`  the sum of ${m!.containers} containers`);
+  const title = `Usage (the last ${minutes} min, a reading every ${metrics.interval} s)`;
+  if (why) return [title, `  ${sanitize(why)}`, ''];
+  const line = (series: MetricSeries, max?: number) =>
+    sparkline(usage.history(uri, series).values.slice(-usage.points), max).padStart(usage.points); // the newest beside its value
+  const ofLimit = m?.cpu_limit_percent == null ? '' : ` · ${percent(m.cpu_limit_percent)} of its limit`;
+  const memory = m?.memory_limit_bytes ? ` of ${bytes(m.memory_limit_bytes)} (${percent((m.memory_bytes ?? 0) / m.memory_limit_bytes * 100)})` : '';
+  const value = (text: string) => (m ? text : '…');
+  const lines = [
+    title,
+    `  CPU   ${line('cpu_percent')}  ${value(`${percent(m?.cpu_percent ?? null)} of a core${ofLimit}`)}`,
+    `  MEM   ${line('memory_bytes', m?.memory_limit_bytes ?? undefined)}  ${value(`${bytes(m?.memory_bytes ?? null)}${memory}`)}`,
+    `  NET   ${line('net_rx_bps')}  in ${value(rate(m?.net_rx_bps ?? null))}`,
+    `        ${line('net_tx_bps')}  out ${value(rate(m?.net_tx_bps ?? null))}`,
+    `  DISK  ${line('block_read_bps')}  read ${value(rate(m?.block_read_bps ?? null))}`,
+    `        ${line('block_write_bps')}  write ${value(rate(m?.block_write_bps ?? null))}`,
+  ];
+  if (kind !== 'container') lines.push(`  the sum of ${m ? m.containers : '…'} running containers`);
   lines.push('');
   return lines;
 }
-import type { Theme } from '../theme.js';
 
 export function inspectLines(object: WireObject, snapshot: Snapshot, usage?: UsageView): string[] {
   const lines: string[] = usage ? usageLines(object, usage) : [];
