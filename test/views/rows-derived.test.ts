@@ -14,14 +14,20 @@ afterEach(async () => {
 
 const UNSORTED = { column: -1, reverse: false };
 
+/** A store (not started) of a demo fleet with this much churn. */
+async function churning(churn: number): Promise<FleetStore> {
+  const t = await startTestServer({ fleet: 'demo', churn });
+  cleanup.push(() => t.close());
+  const client = await clientFor(t, 'alice');
+  cleanup.push(() => client.close());
+  const store = new FleetStore(client, { maxFps: 50, batchDelayMs: 5 });
+  cleanup.push(() => store.close());
+  return store;
+}
+
 describe('RowDeriver', () => {
   it('gives the rows rowsFor computes, on every snapshot under churn, as terminated rows age out', async () => {
-    const t = await startTestServer({ fleet: 'demo', churn: 400 });
-    cleanup.push(() => t.close());
-    const client = await clientFor(t, 'alice');
-    cleanup.push(() => client.close());
-    const store = new FleetStore(client, { maxFps: 50, batchDelayMs: 5 });
-    cleanup.push(() => store.close());
+    const store = await churning(400);
     await store.start();
 
     const derivers = { container: new RowDeriver(), all: new RowDeriver(), service: new RowDeriver() };
@@ -50,12 +56,7 @@ describe('RowDeriver', () => {
   });
 
   it('computes whole what it cannot derive: a filter, a sort, a drill-down, a snapshot skipped', async () => {
-    const t = await startTestServer({ fleet: 'demo', churn: 200 });
-    cleanup.push(() => t.close());
-    const client = await clientFor(t, 'alice');
-    cleanup.push(() => client.close());
-    const store = new FleetStore(client, { maxFps: 50, batchDelayMs: 5 });
-    cleanup.push(() => store.close());
+    const store = await churning(200);
     const first = await store.start();
     const deriver = new RowDeriver();
     const crumb = { view: 'container' as const, parent: null, label: null };
