@@ -4,7 +4,7 @@
 // effects the reducer asks for.
 import { Box, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { Operation, WireObject } from '../domain/index.js';
+import { METRICS_MAX_SUBSCRIBE, type Operation, type WireObject } from '../domain/index.js';
 import { useMonitor } from '../hooks/context.js';
 import { useHighlights, useTicks } from '../hooks/useHighlights.js';
 import { useLogPanes } from '../hooks/useLogPanes.js';
@@ -28,7 +28,6 @@ import { BottomLine, StatusLine, TitleLine } from './Lines.js';
 import { visualLines } from './LogPaneView.js';
 import { RowDeriver, type Row } from './rows.js';
 import { MEASURED_VIEWS, usageWanted } from './usage.js';
-import { METRICS_MAX_SUBSCRIBE } from '../domain/index.js';
 import { Table } from './Table.js';
 
 export interface AppProps {
