@@ -24,7 +24,8 @@ Monitor options:
   --exec CMD              what e (exec) runs in a container (default sh)
   --no-color              no colours (NO_COLOR too)
   -h, --help, -v, --version
-Keys: ? in the monitor. Configuration: $XDG_CONFIG_HOME/dctop/config.json (keys, theme, view, readonly).
+Keys: ? in the monitor. Configuration: $XDG_CONFIG_HOME/dctop/config.json (keys, theme, view, readonly, confirm,
+clipboard, mouse, metrics).
 `;
 
 

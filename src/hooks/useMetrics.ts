@@ -4,7 +4,9 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type { MetricSeries, MetricsSnapshot } from '../store/index.js';
 import { useMonitor } from './context.js';
 
-const OFF: MetricsSnapshot = Object.freeze({ version: 0, latest: new Map(), unavailable: new Map(), problem: null, interval: 2 });
+const OFF: MetricsSnapshot = Object.freeze({
+  version: 0, latest: new Map(), unavailable: new Map(), problem: 'metrics are off (the config says "metrics": false)', interval: 2, at: 0,
+});
 const never = () => () => {};
 const off = () => OFF;
 

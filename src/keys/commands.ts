@@ -58,8 +58,8 @@ export const COMMANDS: readonly Command[] = [
   // Tables
   { id: 'drill', description: 'Drill down (cluster → nodes → containers, stack → services → containers); on an event, go to its object', keys: ['enter'], scope: 'table', views: OF_EVENTS(DRILLING), hint: 'drill down' },
   { id: 'mark', description: 'Mark / unmark the row', keys: ['space'], scope: 'table', views: ALL_OBJECTS },
-  { id: 'sort.next', description: 'Sort by the next column', keys: ['>'], scope: 'table' },
-  { id: 'sort.prev', description: 'Sort by the previous column', keys: ['<'], scope: 'table' },
+  { id: 'sort.next', description: 'Sort by the next column (CPU and MEM: highest first, "top")', keys: ['>'], scope: 'table' },
+  { id: 'sort.prev', description: 'Sort by the previous column (CPU and MEM: highest first)', keys: ['<'], scope: 'table' },
   { id: 'sort.reverse', description: 'Reverse the sort', keys: ['~'], scope: 'table' },
   { id: 'terminated', description: 'Show every terminated object kept (recent ones always show, marked)', keys: ['T'], scope: 'table', views: ALL_OBJECTS },
   { id: 'inspect', description: 'Inspect the object, its relations and actions', keys: ['i'], scope: 'table', views: OF_EVENTS(ALL_OBJECTS), hint: 'inspect' },

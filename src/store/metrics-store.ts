@@ -19,6 +19,8 @@ export interface MetricsSnapshot {
   readonly problem: string | null;
   /** Seconds between readings. */
   readonly interval: number;
+  /** When the latest reading was taken (ms; 0: none yet). */
+  readonly at: number;
 }
 
 export interface MetricsStoreOptions {
@@ -33,7 +35,7 @@ export interface MetricsStoreOptions {
 /** One object's readings: a ring of numbers per series (NaN where a reading had none). */
 interface History { at: Float64Array; series: Record<MetricSeries, Float64Array>; next: number; count: number }
 
-const EMPTY: MetricsSnapshot = Object.freeze({ version: 0, latest: new Map(), unavailable: new Map(), problem: null, interval: 2 });
+const EMPTY: MetricsSnapshot = Object.freeze({ version: 0, latest: new Map(), unavailable: new Map(), problem: null, interval: 2, at: 0 });
 
 export class MetricsStore {
   private subscription: MetricsSubscription | null = null;
@@ -104,7 +106,7 @@ export class MetricsStore {
       latest.set(uri, m);
       this.record(uri, at, m);
     }
-    this.emit({ ...this.snapshot, version: this.snapshot.version + 1, latest, unavailable: new Map(Object.entries(frame.unavailable ?? {})), problem: null });
+    this.emit({ ...this.snapshot, version: this.snapshot.version + 1, latest, unavailable: new Map(Object.entries(frame.unavailable ?? {})), problem: null, at });
   }
 
   private onState(state: MetricsState): void {

@@ -115,7 +115,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const banner = bannerLine ? 1 : 0;
   const layoutFor = (state: UiState) => layoutOf(state, width, height, banner, monitor.spareRows ?? 0);
   const layout = layoutFor(ui);
-  const widths = useMemo(() => layoutColumns(columns, layout.tableWidth - 2), [columns, layout.tableWidth]);
+  const withUsage = !!monitor.metrics;
+  const widths = useMemo(() => layoutColumns(columns, layout.tableWidth - 2, withUsage), [columns, layout.tableWidth, withUsage]);
 
   const cursor = cursorIn(rows, ui.nav);
   if (cursor < top.current) top.current = cursor;
@@ -138,7 +139,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     const overlay = state.overlay;
     if (overlay?.kind === 'help') return helpLines(keymap.all(), readonly, monitor.configPath ?? '~/.config/dctop/config.json');
     const object = overlay?.uri ? findObject(snapshot, overlay.uri) : undefined;
-    const points = Math.max(10, Math.min(150, layoutFor(state).tableWidth - 50));
+    const points = Math.max(10, Math.min(150, layoutFor(state).tableWidth - 52)); // the rest: the label and the value
     return object ? inspectLines(object, snapshot, { metrics, history: historyOf, points }) : [];
   };
   const overlayLines = overlayLinesOf(ui);
@@ -148,7 +149,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     keymap, readonly, confirm: monitor.confirm,
     rows: rowsOf,
     layout: layoutFor,
-    widths: (state) => layoutColumns(COLUMNS[currentCrumb(state.nav).view], layoutFor(state).tableWidth - 2),
+    widths: (state) => layoutColumns(COLUMNS[currentCrumb(state.nav).view], layoutFor(state).tableWidth - 2, withUsage),
     overlayLines: overlayLinesOf,
     paneLines: (p, state) => visualLines(logs.data.get(p.id)?.lines ?? [], p, layoutFor(state).paneWidth, logs.data.get(p.id)?.dropped ?? 0),
     names: namesOf,
@@ -260,7 +261,8 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
         error={refused} /> : null}
       <TitleLine nav={ui.nav} count={rows.length} columns={columns} focused={ui.focus === 0} width={width} theme={theme}
         note={view === 'events' && ui.nav.frozenAt !== null ? `paused, ${snapshot.eventsSeen - ui.nav.frozenAt} newer not shown (p goes on)`
-          : sortingByUsage && rows.length > METRICS_MAX_SUBSCRIBE ? `usage measured for the first ${METRICS_MAX_SUBSCRIBE.toLocaleString('en')} (/ or a drill-down narrows them)` : ''} />
+          : sortingByUsage && rows.length > METRICS_MAX_SUBSCRIBE
+            ? `sorted among the first ${METRICS_MAX_SUBSCRIBE.toLocaleString('en')} in the view's own order, the most measured at once (/ or a drill-down narrows the rest)` : ''} />
       <Body ui={ui} layout={layout} width={width} table={table} logs={logs.data} theme={theme} />
       <StatusLine status={status} width={width} theme={theme}
         idle={`${readonly ? 'read-only · ' : ''}${snapshot.complete ? 'ready' : refused ? 'nothing loaded (see above)' : 'loading…'}`} />

@@ -18,6 +18,8 @@ export function helpLines(commands: readonly Command[], readonly: boolean, confi
     lines.push('');
   }
   lines.push('  ctrl+c       (always)          Quit, from anywhere');
+  lines.push('', 'Usage', '  CPU (% of a core; a node: % of its cores) and MEM, live for the rows on screen, yellow from 75 % of a limit',
+    '  and red from 90 %; i draws their last minutes; the header sums the nodes. Off: "metrics": false in the config.');
   lines.push('', `Remap a key by its command id in ${configPath}, e.g. {"keys": {"op.stop": "X", "down": ["j", "ctrl+n"]}}`);
   if (readonly) lines.push('', 'Read-only mode: commands that change anything are not available.');
   return lines;

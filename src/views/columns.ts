@@ -1,12 +1,15 @@
 // The columns of each view: what the docker-cloud CLI shows (wire-compat.md), plus what matters live.
-import type { CloudEvent, Container, Node, NodeCluster, Service, Stack, Action } from '../domain/index.js';
+import type { CloudEvent, Container, Node, NodeCluster, ResourceMetrics, Service, Stack, Action } from '../domain/index.js';
 import { parseWireDate, stateClass } from '../domain/index.js';
 import type { ViewName } from '../keys/index.js';
 import type { MetricsSnapshot } from '../hooks/useMetrics.js';
 import { labelOfUri, type Snapshot } from '../hooks/useSnapshot.js';
 import { STATE_SYMBOL } from '../theme.js';
 import { age, sanitize } from './text.js';
-import { bytes, cpuLevel, memoryLevel, percent, type UsageLevel } from './usage.js';
+import { bytes, cpuLevel, memoryLevel, percent, shownValue, type UsageLevel } from './usage.js';
+
+/** A sort value for "no value": such rows sort last, whichever way. */
+export const NONE = Symbol('none');
 
 export interface ColumnContext {
   snapshot: Snapshot;
@@ -33,7 +36,8 @@ export interface Column {
   /** Shown only when there is room for it (k9s's wide mode, without a key): wide terminals see more columns. */
   wide?: boolean;
   value(object: any, ctx: ColumnContext): string;
-  sortValue?(object: any, ctx: ColumnContext): string | number;
+  /** What it sorts by (NONE: no value, last whichever way the sort goes). */
+  sortValue?(object: any, ctx: ColumnContext): string | number | typeof NONE;
   /** A cell to colour (near a limit). */
   level?(object: any, ctx: ColumnContext): UsageLevel;
   /** Sorted highest first when the sort moves to it ("top"). */
@@ -89,24 +93,37 @@ function servicePorts(s: Service): string {
   return (s.container_ports ?? []).map((p) => `${p.published && p.outer_port ? `${p.outer_port}->` : ''}${p.inner_port}/${p.protocol}`).join(' ');
 }
 
-/** The latest reading of an object that has something running (a stopped container, an empty service: none). */
-const usageOf = (o: { resource_uri: string }, ctx: ColumnContext) => {
+/**
+ * The latest reading of an object whose state says it can have one: a running container on a node that answers, a
+ * deployed node, a service with something running. (A reading is up to an interval old: a container stopped since
+ * shows nothing rather than its last reading.)
+ */
+const usageOf = (o: { resource_uri: string; state?: string; node?: string | null }, ctx: ColumnContext) => {
   const m = ctx.metrics?.latest.get(o.resource_uri);
-  return m && m.containers > 0 ? m : undefined;
+  if (!m || m.containers === 0) return undefined;
+  const kind = o.resource_uri.split('/').at(-3);
+  if (kind === 'container' && (o.state !== 'Running' || ctx.snapshot.objects.node.get(o.node ?? '')?.state === 'Unreachable')) return undefined;
+  if (kind === 'node' && o.state !== 'Deployed') return undefined;
+  return m;
 };
-/** Live CPU (% of a core) and memory, coloured near their limits. */
-const CPU: Column = {
-  key: 'cpu', header: 'CPU', width: 5, drop: 7, descending: true, usage: true,
-  value: (o, ctx) => percent(usageOf(o, ctx)?.cpu_percent ?? null),
-  sortValue: (o, ctx) => usageOf(o, ctx)?.cpu_percent ?? -1,
-  level: (o, ctx) => cpuLevel(usageOf(o, ctx)),
-};
-const MEM: Column = {
-  key: 'mem', header: 'MEM', width: 5, drop: 7, descending: true, usage: true,
-  value: (o, ctx) => bytes(usageOf(o, ctx)?.memory_bytes ?? null),
-  sortValue: (o, ctx) => usageOf(o, ctx)?.memory_bytes ?? -1,
-  level: (o, ctx) => memoryLevel(usageOf(o, ctx)),
-};
+/**
+ * Live CPU (% of a core; a node's: % of its cores) and memory, coloured near their limits. They sort by the value
+ * shown (readings that differ below what is shown do not reshuffle the rows every frame); none sorts last.
+ */
+const usageColumn = (key: string, header: string, pick: (m: ResourceMetrics) => number | null, show: (n: number | null) => string,
+  level: (m: ResourceMetrics | undefined) => UsageLevel): Column => ({
+  key, header, width: 5, drop: 7, descending: true, usage: true,
+  value: (o, ctx) => show(pickOf(usageOf(o, ctx), pick)),
+  sortValue: (o, ctx) => {
+    const v = pickOf(usageOf(o, ctx), pick);
+    return v === null ? NONE : shownValue(show(v));
+  },
+  level: (o, ctx) => level(usageOf(o, ctx)),
+});
+const pickOf = (m: ResourceMetrics | undefined, pick: (m: ResourceMetrics) => number | null) => (m ? pick(m) : null);
+const CPU = usageColumn('cpu', 'CPU', (m) => m.cpu_percent, percent, cpuLevel);
+const NODE_CPU = usageColumn('cpu', 'CPU', (m) => m.cpu_limit_percent, percent, cpuLevel);
+const MEM = usageColumn('mem', 'MEM', (m) => m.memory_bytes, bytes, memoryLevel);
 
 export const COLUMNS: Record<ViewName, Column[]> = {
   nodecluster: [
@@ -120,7 +137,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   node: [
     { key: 'name', header: 'NODE', width: 24, flex: true, max: 48, value: (n: Node) => sanitize(n.nickname || n.external_fqdn) },
     STATE,
-    CPU, MEM,
+    NODE_CPU, MEM,
     { key: 'cluster', header: 'CLUSTER', width: 12, value: (n: Node, ctx) => nameOf(ctx, 'nodecluster', n.node_cluster) },
     { key: 'containers', header: 'CTRS', width: 5, value: (n: Node) => String(n.current_num_containers), sortValue: (n: Node) => n.current_num_containers },
     { key: 'size', header: 'CPU/MEM', width: 9, drop: 4, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
@@ -155,8 +172,9 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'name', header: 'NAME', width: 18, max: 24, value: (c: Container) => sanitize(c.name) },
     STATE, CPU, MEM,
     { key: 'image', header: 'IMAGE', width: 16, flex: true, max: 40, value: (c: Container) => sanitize(c.image_name) },
-    { key: 'node', header: 'NODE', width: 10, drop: 5, value: (c: Container, ctx) => nodeName(c.node, ctx) },
-    { key: 'exit', header: 'EXIT', width: 4, drop: 6, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
+    // The node (with its ! when it does not answer) says why a running container has no usage: it stays longer.
+    { key: 'node', header: 'NODE', width: 10, drop: 6, value: (c: Container, ctx) => nodeName(c.node, ctx) },
+    { key: 'exit', header: 'EXIT', width: 4, drop: 5, value: (c: Container) => (c.exit_code === null ? '' : String(c.exit_code)), sortValue: (c: Container) => c.exit_code ?? -1 },
     { key: 'ports', header: 'PORTS', width: 14, drop: 2, max: 30, value: (c: Container) => ports(c) },
     { key: 'stack', header: 'STACK', width: 10, drop: 4, value: (c: Container, ctx) => nameOf(ctx, 'stack', ctx.snapshot.objects.service.get(c.service)?.stack) },
     DEPLOYED, UUID,
@@ -237,8 +255,10 @@ function took(a: Action): string {
  * room, the flexible column grows to its `max`, then the others shown, then the wide-only columns come in, in order,
  * and grow: a wide terminal shows more, rather than one column stretched over it.
  */
-export function layoutColumns(columns: Column[], total: number): number[] {
-  const shown = new Set(columns.flatMap((c, i) => (c.wide ? [] : [i])));
+export function layoutColumns(columns: Column[], total: number, withUsage = true): number[] {
+  // Without live usage (turned off) its columns are not there at all.
+  const absent = (c: Column) => !withUsage && c.usage === true;
+  const shown = new Set(columns.flatMap((c, i) => (c.wide || absent(c) ? [] : [i])));
   const widths = columns.map((c) => c.width);
   const used = () => [...shown].reduce((sum, i) => sum + widths[i]! + 1, 0); // a space before each column
   const droppable = columns.map((c, i) => [c.drop, i] as const).filter((d): d is readonly [number, number] => d[0] !== undefined && !columns[d[1]]!.wide)
@@ -259,7 +279,7 @@ export function layoutColumns(columns: Column[], total: number): number[] {
   if (flex >= 0 && shown.has(flex)) grow(flex);
   for (const i of shown) if (i !== flex) grow(i);
   columns.forEach((c, i) => {
-    if (c.wide && used() + c.width + 1 <= total) shown.add(i);
+    if (c.wide && !absent(c) && used() + c.width + 1 <= total) shown.add(i);
   });
   columns.forEach((c, i) => c.wide && shown.has(i) && grow(i));
   return columns.map((_, i) => (shown.has(i) ? widths[i]! : 0));

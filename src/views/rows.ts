@@ -3,7 +3,7 @@ import { parseWireDate, type WireObject } from '../domain/index.js';
 import type { MetricsSnapshot } from '../hooks/useMetrics.js';
 import type { Crumb } from '../hooks/useNavigation.js';
 import { childrenOf, type Snapshot } from '../hooks/useSnapshot.js';
-import { COLUMNS, type Column, type ColumnContext } from './columns.js';
+import { COLUMNS, NONE, type Column, type ColumnContext } from './columns.js';
 
 export interface Row { uri: string; object: WireObject }
 
@@ -102,7 +102,9 @@ export function rowsFor(
   if (column) {
     const key = (r: Row) => (column.sortValue ? column.sortValue(r.object, ctx) : column.value(r.object, ctx));
     const keyed = rows.map((r) => ({ r, k: key(r) }));
-    keyed.sort((a, b) => compare(a.k, b.k) * (sort.reverse ? -1 : 1));
+    // Rows without a value (NONE) go last whichever way; the others by value, ties in the store's order.
+    keyed.sort((a, b) => (a.k === NONE || b.k === NONE ? Number(a.k === NONE) - Number(b.k === NONE)
+      : compare(a.k as string | number, b.k as string | number) * (sort.reverse ? -1 : 1)));
     rows = keyed.map((x) => x.r);
   } else if (sort.reverse) rows.reverse();
   return rows;

@@ -86,7 +86,11 @@ export function age(fromMs: number, nowMs: number): string {
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** One bar per value, scaled to `max` (default: the largest); nothing (a space) for zero or an unknown (NaN). */
-export function sparkline(values: readonly number[], max = Math.max(1, ...values.filter(Number.isFinite))): string {
-  return values.map((v) => (!(v > 0) ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))])).join('');
+/**
+ * One bar per value, scaled to `max` (default: the largest); a space for an unknown (NaN), and for zero unless
+ * `zeroBar` (then zero is the lowest bar, and only an unknown is a gap).
+ */
+export function sparkline(values: readonly number[], max = Math.max(1, ...values.filter(Number.isFinite)), zeroBar = false): string {
+  return values.map((v) => (Number.isNaN(v) || (v <= 0 && !zeroBar) ? ' '
+    : BARS[Math.max(0, Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1))))])).join('');
 }

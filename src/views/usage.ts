@@ -10,6 +10,14 @@ export function percent(p: number | null): string {
   return `${Math.round(p / 1000)}k%`;
 }
 
+/** The number a shown value says ("12%" → 12, "1.5G" → 1.5 × 2³⁰): what a column sorts by. */
+export function shownValue(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(k%|%|[BKMGT])$/.exec(text);
+  if (!m) return 0;
+  const unit = m[2]!;
+  return Number(m[1]) * (unit === 'k%' ? 1000 : unit === '%' ? 1 : 1024 ** UNITS.indexOf(unit));
+}
+
 const UNITS = ['B', 'K', 'M', 'G', 'T'];
 
 /** "512B", "12K", "1.5M", "120M", "2.0G": binary units, one decimal below ten. */
@@ -56,19 +64,26 @@ export function usageWanted(parts: { inspected?: string | undefined; visible: re
   return [...wanted];
 }
 
-/** The fleet's usage, as the header says it: the nodes' sums against their cores and memory. */
+/**
+ * The fleet's usage, as the header says it: the measured nodes' sums against their cores and memory, and how many
+ * nodes could not be measured (they would make the totals look lower than they are).
+ */
 export function fleetUsage(nodes: Iterable<{ resource_uri: string; cpu: number; memory: number; state: string }>,
   latest: ReadonlyMap<string, ResourceMetrics>): string {
-  let [cpu, memory, cores, total, measured] = [0, 0, 0, 0, 0];
+  let [cpu, memory, cores, total, unmeasured] = [0, 0, 0, 0, 0];
   for (const node of nodes) {
     if (node.state === 'Terminated') continue;
+    const m = latest.get(node.resource_uri);
+    if (!m || m.cpu_percent === null || node.state !== 'Deployed') {
+      unmeasured++;
+      continue;
+    }
     cores += node.cpu;
     total += node.memory * 2 ** 20;
-    const m = latest.get(node.resource_uri);
-    if (!m || m.cpu_percent === null) continue;
-    measured++;
     cpu += m.cpu_percent;
     memory += m.memory_bytes ?? 0;
   }
-  return measured ? `cpu ${(cpu / 100).toFixed(1)}/${cores} cores · mem ${bytes(memory)}/${bytes(total)}` : '';
+  if (!cores) return '';
+  return `cpu ${(cpu / 100).toFixed(1)}/${cores} cores · mem ${bytes(memory)}/${bytes(total)}` +
+    (unmeasured ? ` (${unmeasured} node${unmeasured > 1 ? 's' : ''} not measured)` : '');
 }

@@ -49,7 +49,7 @@ describe('usage in the monitor', () => {
     const { lastFrame, stdin } = renderApp(fleet, { view: 'container' });
     await eventually(() => /▶ Running\s+\d/.test(lastFrame() ?? ''), 6000, 'usage in the rows');
     stdin.write('i');
-    await eventually(() => /Usage \(the last/.test(lastFrame() ?? ''), 4000, 'the usage section');
+    await eventually(() => /Usage \(a reading every/.test(lastFrame() ?? ''), 4000, 'the usage section');
     const frame = lastFrame()!;
     expect(frame).toMatch(/CPU\s+[▁-█ ]+\s+\d+(\.\d)?% of a core/);
     expect(frame).toMatch(/MEM\s+[▁-█ ]+\s+\d+(\.\d)?[KMG]/);
