@@ -81,11 +81,12 @@ const DEMO_STACKS: JsonObject[] = [
       deployment_strategy: 'high_availability', tags: ['production'], restart: 'always' },
     { name: 'api', image: 'shopco/api:2.4.1', target_num_containers: 6, expose: [3000], links: ['db', 'cache'],
       environment: ['NODE_ENV=production', 'LOG_LEVEL=info'], restart: 'on-failure', tags: ['production'] },
-    { name: 'worker', image: 'shopco/worker:2.4.1', target_num_containers: 4, links: ['db', 'cache'], tags: ['production'] },
+    // Memory limits (MB) on some: their containers' usage shows against them, and a leak runs into them.
+    { name: 'worker', image: 'shopco/worker:2.4.1', target_num_containers: 4, links: ['db', 'cache'], tags: ['production'], memory: 384 },
     { name: 'mailer', image: 'shopco/mailer:1.0.3', target_num_containers: 2, links: ['cache'], tags: ['production'] },
     { name: 'db', image: 'mysql:5.7', expose: [3306], environment: { MYSQL_ROOT_PASSWORD: 'changeme', MYSQL_DATABASE: 'shop' },
-      volumes: ['/var/lib/mysql'], tags: ['production'], restart: 'always' },
-    { name: 'cache', image: 'redis:3.2', target_num_containers: 2, expose: [6379], tags: ['production'] },
+      volumes: ['/var/lib/mysql'], tags: ['production'], restart: 'always', memory: 1024 },
+    { name: 'cache', image: 'redis:3.2', target_num_containers: 2, expose: [6379], tags: ['production'], memory: 896 },
   ] },
   { name: 'blog', services: [
     { name: 'wordpress', image: 'wordpress:4.9-apache', target_num_containers: 2, ports: ['8080:80'], links: ['mariadb:mysql'], tags: ['staging'] },
