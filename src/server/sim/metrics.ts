@@ -170,6 +170,9 @@ export class SimMetrics implements MetricsSource {
     const started = this.startedOf(p, c, now);
     const age = Math.max(0, now - started);
     const n = noise(p.hash, now);
+    // Noises of their own for what goes out and for the disk: they move with the work, not in step with what comes in.
+    const n2 = noise(p.hash ^ 0x9e3779b9, now);
+    const n3 = noise(p.hash ^ 0x85ebca6b, now);
     let cpu: number;
     let memory: number;
     let rx: number;
@@ -182,16 +185,16 @@ export class SimMetrics implements MetricsSource {
       cpu = p.cpu * busy;
       memory = p.memory * (0.9 + 0.1 * load);
       rx = busy * (20_000 + p.cpu * 4_000);
-      tx = rx * (4 + 2 * n);
-      read = 500 * n;
+      tx = rx * (4 + 2 * n2);
+      read = 500 * n3;
       write = 2_000 * busy;
     } else if (p.family === 'database') {
       cpu = p.cpu * (0.8 + 0.4 * n);
       memory = p.memory * (0.3 + 0.7 * (1 - Math.exp(-age / 480_000))); // caches fill for the first minutes
       rx = 5_000 + 30_000 * n;
-      tx = rx * 3;
-      read = 20_000 * n;
-      write = 50_000 + 200_000 * n;
+      tx = rx * (2 + 2 * n2);
+      read = 20_000 * n3;
+      write = 50_000 + 200_000 * n2;
     } else {
       // A worker: a burst in about a third of its 20-second windows.
       const window = Math.floor(now / 20_000);
@@ -199,9 +202,9 @@ export class SimMetrics implements MetricsSource {
       cpu = burst ? p.cpu * (0.7 + 0.6 * n) : 1 + 2 * n;
       memory = p.memory * (burst ? 1.3 : 1);
       rx = burst ? 50_000 * n : 200 * n;
-      tx = burst ? 20_000 * n : 100 * n;
-      read = burst ? 400_000 * n : 0;
-      write = burst ? 100_000 * n : 0;
+      tx = burst ? 20_000 * n2 : 100 * n2;
+      read = burst ? 400_000 * n3 : 0;
+      write = burst ? 100_000 * n2 : 0;
     }
     memory = saturate(memory * (0.98 + 0.04 * n), memoryCeiling);
     const leak = this.leakOf(p.hash, started, now);
