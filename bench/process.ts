@@ -9,7 +9,9 @@ export interface Server { child: ChildProcess; url: string; auth: string; readyM
 
 export async function startServer(args: string[]): Promise<Server> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rate-limit', '0', ...args], {
+  // BENCH_SERVER_FLAGS: Node flags for the server's process (e.g. --cpu-prof, to see where a load's time goes).
+  const flags = (process.env['BENCH_SERVER_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, CLI, 'serve', '--port', '0', '--rate-limit', '0', ...args], {
     env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -39,7 +39,8 @@ export const PATCHES = [
     from: 'export default class Output {\n',
     to: [
       '// dctop: patched: one cache for every frame, emptied when it grows past some fifteen screens of distinct lines',
-      '// (a styled line is an object per character: 600 lines of 120 columns are about 5 MB).',
+      '// (a styled line is an object per character: 600 lines of 120 columns are about 5 MB). A scroll moves every',
+      '// row: their lines are in it.',
       'const sharedCaches = new OutputCaches();',
       "const SPACE = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });",
       'let lastFrame = { width: -1, rows: [] };',
@@ -72,8 +73,8 @@ export const PATCHES = [
       '',
     ].join('\n'),
     to: [
-      '        // dctop: patched: each row is first the list of what is written on it (x, styled characters: the cache\'s',
-      '        // arrays, so the same text is the same array); a row written as in the last frame is not drawn again.',
+      '        // dctop: patched: each row is first the list of what is written on it (x, text); a row written as in the',
+      '        // last frame is not drawn again.',
       '        trimCaches(this.caches);',
       '        const output = [];',
       '        for (let y = 0; y < this.height; y++) {',
@@ -91,7 +92,7 @@ export const PATCHES = [
       '                    for (const character of characters) {',
     ].join('\n'),
     to: [
-      '                    currentLine.push(x, this.caches.getStyledChars(line)); // dctop: patched',
+      '                    currentLine.push(x, line); // dctop: patched',
       '                    offsetY++;',
       '                    continue;',
       '                    const characters = this.caches.getStyledChars(line);',
@@ -133,7 +134,7 @@ export const PATCHES = [
       '        const row = new Array(this.width).fill(SPACE);',
       '        for (let i = 0; i < placed.length; i += 2) {',
       '            let offsetX = placed[i];',
-      '            for (const character of placed[i + 1]) {',
+      '            for (const character of this.caches.getStyledChars(placed[i + 1])) {',
       '                row[offsetX] = character;',
       '                const characterWidth = Math.max(1, this.caches.getStringWidth(character.value));',
       '                if (characterWidth > 1) {',

@@ -82,6 +82,10 @@ export class FleetStore {
   private readonly recent: CloudEvent[] = [];
   private eventsSeen = 0;
   private recentChanged = false;
+  /** How many events left the front of `recent` so far (its positions are counted from the first event ever). */
+  private recentDropped = 0;
+  /** The snapshot's list of recent events, made only when read (few views read it, and it is 10,000 long). */
+  private recentList: (() => readonly CloudEvent[]) | null = null;
   private readonly fetches: FetchQueue;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
   private snapshot: Snapshot;
@@ -261,7 +265,10 @@ export class FleetStore {
     this.recent.push(plain);
     this.eventsSeen++;
     const history = this.options.eventHistory;
-    if (this.recent.length > history + history / 10) this.recent.splice(0, this.recent.length - history);
+    if (this.recent.length > history + history / 10) {
+      this.recentDropped += this.recent.length - history;
+      this.recent.splice(0, this.recent.length - history);
+    }
     this.recentChanged = true;
     this.scheduleEmit();
     if (!isStoreKind(event.type)) return;
@@ -513,6 +520,17 @@ export class FleetStore {
     for (const listener of this.listeners) listener(this.snapshot);
   }
 
+  /** The last eventHistory events as they are now, copied when first asked for (later events are not in it). */
+  private recentUpToNow(): () => readonly CloudEvent[] {
+    const end = this.recentDropped + this.recent.length;
+    let list: readonly CloudEvent[] | null = null;
+    return () => {
+      if (list) return list;
+      const to = end - this.recentDropped;
+      return (list = Object.freeze(this.recent.slice(Math.max(0, to - this.options.eventHistory), Math.max(0, to))));
+    };
+  }
+
   private build(): Snapshot {
     const previous = this.snapshot as Snapshot | undefined;
     const objects = Object.fromEntries(STORE_KINDS.map((kind) => {
@@ -528,8 +546,9 @@ export class FleetStore {
     if (health.state === 'live' || health.state === 'closed') this.healthProblem = null;
     else if (health.state !== 'connecting') this.healthProblem = describeProblem(health, this.client.config, null);
     const problem = this.healthProblem ?? (health.state === 'closed' ? null : describeProblem(health, this.client.config, this.error));
-    const recentChanged = this.recentChanged;
+    if (this.recentChanged || !this.recentList) this.recentList = this.recentUpToNow();
     this.recentChanged = false;
+    const recentEvents = this.recentList;
     const previousTerminated = (previous?.terminatedAt as LayeredMap<string, number> | undefined) ?? LayeredMap.empty<string, number>();
     const terminatedAt = this.pendingTerminated.size ? previousTerminated.with(this.pendingTerminated) : previousTerminated;
     this.pendingTerminated.clear();
@@ -554,7 +573,9 @@ export class FleetStore {
       health,
       stale: this.staleSince !== null,
       staleSince: this.staleSince,
-      recentEvents: recentChanged || !previous ? Object.freeze(this.recent.slice(-this.options.eventHistory)) : previous.recentEvents,
+      get recentEvents() {
+        return recentEvents();
+      },
       eventsSeen: this.eventsSeen,
       eventRate: [...this.rate],
       error: this.error,

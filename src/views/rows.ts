@@ -110,13 +110,12 @@ export function rowsFor(
   return rows;
 }
 
-/** One view's rows as last derived, with where each object's row is (null: a row that left, until compacted). */
+/** One view's rows as last derived, and where each object's row is. */
 interface Derived {
   version: number;
+  /** The rows, changed in place from one snapshot to the next (a new array of 10,000 a frame was most of the garbage). */
   rows: Row[];
-  sparse: (Row | null)[];
   at: Map<string, number>;
-  holes: number;
   /** The Terminated objects shown, which leave when their time is up. */
   terminated: Set<string>;
 }
@@ -125,7 +124,8 @@ interface Derived {
  * A whole kind's rows in the store's order, unfiltered and unsorted (what a view shows until asked otherwise, and the
  * costly case: every container of the fleet), derived from the previous snapshot's rows and the URIs that changed
  * since: a frame costs the changes, not the fleet. Any other case, or a snapshot that is not the next one, is
- * computed whole by rowsFor. Both give the same rows (test/views/rows-derived.test.ts).
+ * computed whole by rowsFor. Both give the same rows (test/views/rows-derived.test.ts). The array is the same from
+ * frame to frame, changed in place: only the rows of the snapshot on screen are ever read.
  */
 export class RowDeriver {
   private readonly derived = new Map<string, Derived>();
@@ -151,43 +151,41 @@ const shownAt = (snapshot: Snapshot, object: WireObject, allTerminated: boolean,
   now - (snapshot.terminatedAt.get(object.resource_uri) ?? now) < RECENTLY_TERMINATED_MS;
 
 function derive(snapshot: Snapshot, view: Crumb['view'], allTerminated: boolean): Derived {
-  const sparse: Row[] = [];
+  const rows: Row[] = [];
   const at = new Map<string, number>();
   const terminated = new Set<string>();
   for (const object of (snapshot.objects[view as 'container'] as ReadonlyMap<string, WireObject>).values()) {
     if (!shownAt(snapshot, object, allTerminated, snapshot.at)) continue;
-    at.set(object.resource_uri, sparse.length);
-    sparse.push(rowOf(object));
+    at.set(object.resource_uri, rows.length);
+    rows.push(rowOf(object));
     if (!allTerminated && object['state'] === 'Terminated') terminated.add(object.resource_uri);
   }
-  return { version: snapshot.version, rows: sparse.slice(), sparse, at, holes: 0, terminated };
+  return { version: snapshot.version, rows, at, terminated };
 }
 
 /** The previous rows, changed where objects changed, new objects after them (where the store's order has them). */
 function advance(d: Derived, snapshot: Snapshot, view: Crumb['view'], allTerminated: boolean): Derived {
   const map = snapshot.objects[view as 'container'] as ReadonlyMap<string, WireObject>;
   const now = snapshot.at;
+  const rows = d.rows as (Row | null)[];
+  let holes = 0;
   const drop = (uri: string) => {
-    d.sparse[d.at.get(uri)!] = null;
+    rows[d.at.get(uri)!] = null;
     d.at.delete(uri);
     d.terminated.delete(uri);
-    d.holes++;
+    holes++;
   };
   for (const uri of snapshot.changed) {
     const object = map.get(uri);
     const place = d.at.get(uri);
-    if (!object) {
-      if (place !== undefined) drop(uri); // gone (or another kind's URI: neither here nor there)
+    if (!object || !shownAt(snapshot, object, allTerminated, now)) {
+      if (place !== undefined) drop(uri); // gone, or no longer shown (or another kind's URI: neither here nor there)
       continue;
     }
-    if (!shownAt(snapshot, object, allTerminated, now)) {
-      if (place !== undefined) drop(uri);
-      continue;
-    }
-    if (place !== undefined) d.sparse[place] = rowOf(object);
+    if (place !== undefined) rows[place] = rowOf(object);
     else {
-      d.at.set(uri, d.sparse.length);
-      d.sparse.push(rowOf(object));
+      d.at.set(uri, rows.length);
+      rows.push(rowOf(object));
     }
     if (!allTerminated && object['state'] === 'Terminated') d.terminated.add(uri);
     else d.terminated.delete(uri);
@@ -195,14 +193,20 @@ function advance(d: Derived, snapshot: Snapshot, view: Crumb['view'], allTermina
   for (const uri of d.terminated) {
     if (now - (snapshot.terminatedAt.get(uri) ?? now) >= RECENTLY_TERMINATED_MS) drop(uri);
   }
-  if (d.holes > 64 && d.holes > d.sparse.length / 8) {
-    d.sparse = d.sparse.filter((r): r is Row => r !== null);
-    d.at.clear();
-    d.sparse.forEach((r, i) => d.at.set(r!.uri, i));
-    d.holes = 0;
+  if (holes) {
+    // Closed up in place: the rows after a hole move up, and their places are updated (no new entries, no garbage).
+    let to = 0;
+    for (let from = 0; from < rows.length; from++) {
+      const row = rows[from];
+      if (!row) continue;
+      if (to !== from) {
+        rows[to] = row;
+        d.at.set(row.uri, to);
+      }
+      to++;
+    }
+    rows.length = to;
   }
   d.version = snapshot.version;
-  // A new array each frame: the last frame's must not change under the components that drew it.
-  d.rows = d.holes ? d.sparse.filter((r): r is Row => r !== null) : (d.sparse.slice() as Row[]);
   return d;
 }
