@@ -2,10 +2,13 @@
 // terminal: a frame redraws only the rows that changed, and they are the rows drawn whole; and a throttled value
 // ends on the latest one.
 import { EventEmitter } from 'node:events';
-import { Box, render, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { useThrottled } from '../../src/hooks/useThrottled.js';
+
+// Ink writes frames as they come only outside CI (it reads CI when it loads): these tests are about those frames.
+for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
+const { Box, render, Text } = await import('ink');
 
 /** A terminal's stdout as Ink sees it: a TTY of a size, recording what is written. */
 function terminal(columns = 60, rows = 20) {
