@@ -195,7 +195,18 @@ export class SwarmOps {
 
   private async update(s: SwarmService, spec: Spec, action: ActionHandle, says: string, done?: () => boolean): Promise<WireObject> {
     action.log(says);
-    await engine(`updating service ${s.Spec.Name}`, () => this.docker.getService(s.ID).update({ version: s.Version.Index, ...spec }));
+    const service = this.docker.getService(s.ID);
+    await engine(`updating service ${s.Spec.Name}`, async () => {
+      try {
+        return await service.update({ version: s.Version.Index, ...spec });
+      } catch (error) {
+        // The swarm moves a service's version by itself (when an update it ran completes): the mirror's can be one
+        // behind. Once more, at the version it has now (as the docker CLI does: it inspects, then updates).
+        if (!/update out of sequence/.test(String((error as Error)?.message))) throw error;
+        const fresh = (await service.inspect()) as { Version: { Index: number } };
+        return service.update({ version: fresh.Version.Index, ...spec });
+      }
+    });
     await this.mirror.refresh({ services: [s.ID], tasksOf: [s.ID] });
     return this.converge(s.ID, action, `service ${s.Spec.Name} did not converge`, done);
   }
