@@ -83,6 +83,8 @@ export class StreamApi {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until ws takes the socket (and on a refusal, for good), a peer that resets it must not be an uncaught error.
+    socket.on('error', () => socket.destroy());
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const metrics = parseMetricsPath(url.pathname);

@@ -51,6 +51,21 @@ describe('logins and streams', () => {
     }
   });
 
+  it('a peer that resets its connection during a refused handshake is no error of the server, which goes on', async () => {
+    const { connect } = await import('node:net');
+    const port = Number(new URL(t.url).port);
+    for (let i = 0; i < 20; i++) {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((r) => socket.once('connect', r));
+      socket.write('GET /api/audit/v1/events HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Basic bm86bm8=\r\n\r\n');
+      socket.resetAndDestroy(); // RST, while the server answers 401
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await t.api('GET', '/api/app/v1/stack/')).status).toBe(200);
+  });
+
   it('a 401 carries the challenge', async () => {
     const res = await t.api('GET', '/api/app/v1/service/', undefined, { user: 'bob', key: 'not-bobs' });
     expect(res.status).toBe(401);
