@@ -32,7 +32,8 @@ export type NavAction =
   | { type: 'back' }
   | { type: 'move'; to: number; uri: string | null }
   | { type: 'filter'; filter: string }
-  | { type: 'sort'; column: number; reverse?: boolean }
+  /** `selected`: the object the cursor is on, which it stays on in the new order. */
+  | { type: 'sort'; column: number; reverse?: boolean; selected?: string | null }
   | { type: 'mark'; uri: string }
   | { type: 'unmarkAll' }
   | { type: 'terminated' }
@@ -72,7 +73,7 @@ export function navReducer(state: NavState, action: NavAction): NavState {
     case 'filter':
       return { ...state, filter: action.filter, cursor: 0, selected: null };
     case 'sort':
-      return { ...state, sort: { column: action.column, reverse: action.reverse ?? state.sort.reverse } };
+      return { ...state, sort: { column: action.column, reverse: action.reverse ?? state.sort.reverse }, selected: action.selected ?? state.selected };
     case 'mark':
       return { ...state, marks: state.marks.includes(action.uri) ? state.marks.filter((u) => u !== action.uri) : [...state.marks, action.uri] };
     case 'unmarkAll':

@@ -598,12 +598,15 @@ const tableLayer: Layer = (step, press) => {
     view = kind;
   }
   switch (command.id) {
-    case 'sort.next': case 'sort.prev': {
-      // Each column starts in its natural direction: names A to Z, usage highest first ("top").
+    case 'sort.next': case 'sort.prev': case 'sort.reverse': {
+      // The cursor stays on its object in the new order; each column starts in its natural direction: names A to
+      // Z, usage highest first ("top").
+      const rows = step.env.rows(step.ui.nav);
+      const selected = rows[cursorIn(rows, step.ui.nav)]?.uri ?? null;
+      if (command.id === 'sort.reverse') return step.nav({ type: 'sort', column: step.ui.nav.sort.column, reverse: !step.ui.nav.sort.reverse, selected });
       const column = nextSortColumn(step.env.widths(step.ui), step.ui.nav.sort.column, command.id === 'sort.next' ? 1 : -1);
-      return step.nav({ type: 'sort', column, reverse: COLUMNS[currentCrumb(step.ui.nav).view][column]?.descending === true });
+      return step.nav({ type: 'sort', column, reverse: COLUMNS[currentCrumb(step.ui.nav).view][column]?.descending === true, selected });
     }
-    case 'sort.reverse': return step.nav({ type: 'sort', column: step.ui.nav.sort.column, reverse: !step.ui.nav.sort.reverse });
     case 'terminated': return step.nav({ type: 'terminated' });
     case 'mark': {
       if (!selected) return step.say('mark: nothing selected', 'error');

@@ -67,6 +67,19 @@ describe('what the review found', () => {
     expect(said(effects)).toEqual(['cancel: not possible for Stack Redeploy (In progress, and it cannot stop now: part-way through, or on its last step)']);
   });
 
+  it('a new sort keeps the cursor on its object, not on its row', () => {
+    const e = { ...env({ n: 0 }), widths: () => [18, 17] };
+    let { ui } = press(initialUi(initialNav('container')), 'j', e); // on web-2, the second row
+    ({ ui } = press(ui, '>', e));
+    expect(ui.nav.sort.column).toBe(0);
+    expect(ui.nav.selected).toBe(rows[1]!.uri);
+    ({ ui } = press(initialUi(initialNav('container')), '>', e)); // never moved: the first row's object
+    expect(ui.nav.selected).toBe(rows[0]!.uri);
+    ({ ui } = press(ui, '~', e));
+    expect(ui.nav.sort.reverse).toBe(true);
+    expect(ui.nav.selected).toBe(rows[0]!.uri);
+  });
+
   it('Esc in the filter prompt puts back the filter from before it opened', () => {
     const e = env({ n: 0 });
     let { ui } = press(initialUi(initialNav('container')), '/web', e);
