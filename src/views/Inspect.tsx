@@ -1,7 +1,7 @@
 // Inspect: the object's usage, its related objects, its recent actions and the whole object, scrollable.
-import type { ResourceMetrics, WireObject } from '../domain/index.js';
+import { parsePath, type ResourceMetrics, type WireObject } from '../domain/index.js';
 import type { MetricSeries, MetricsSnapshot } from '../hooks/useMetrics.js';
-import { actionsAbout, findObject, labelOfUri, relatedOf, type Snapshot } from '../hooks/useSnapshot.js';
+import { actionsAbout, childrenOf, findObject, labelOfUri, relatedOf, type Snapshot } from '../hooks/useSnapshot.js';
 import { stateText } from './columns.js';
 import { Overlay } from './Overlay.js';
 import { sanitize, sparkline } from './text.js';
@@ -37,7 +37,7 @@ function timeline({ at, values }: { at: number[]; values: number[] }, points: nu
  */
 function usageLines(object: WireObject, usage: UsageView, snapshot: Snapshot): string[] {
   const uri = object.resource_uri;
-  const kind = uri.split('/').at(-3) ?? '';
+  const kind = parsePath(uri)?.kind ?? '';
   if (!MEASURED_VIEWS.has(kind)) return [];
   const { metrics, points } = usage;
   const m = metrics.latest.get(uri);
@@ -58,10 +58,9 @@ function usageLines(object: WireObject, usage: UsageView, snapshot: Snapshot): s
   const cpuLimit = m?.cpu_limit_percent && m.cpu_percent ? (m.cpu_percent / m.cpu_limit_percent) * 100 : null;
   const ofLimit = m?.cpu_limit_percent == null ? '' : ` · ${percent(m.cpu_limit_percent)} of its limit`;
   const memory = m?.memory_limit_bytes ? ` of ${bytes(m.memory_limit_bytes)} (${percent((m.memory_bytes ?? 0) / m.memory_limit_bytes * 100)})` : '';
-  const pct = (n: number) => percent(n);
   const lines = [
     title,
-    `  CPU   ${line('cpu_percent', `${percent(m?.cpu_percent ?? null)} of a core${ofLimit}`, cpuLimit, pct)}`,
+    `  CPU   ${line('cpu_percent', `${percent(m?.cpu_percent ?? null)} of a core${ofLimit}`, cpuLimit, percent)}`,
     `  MEM   ${line('memory_bytes', `${bytes(m?.memory_bytes ?? null)}${memory}`, m?.memory_limit_bytes ?? null, bytes)}`,
     `  NET   ${line('net_rx_bps', `in ${rate(m?.net_rx_bps ?? null)}`, null, rate)}`,
     `        ${line('net_tx_bps', `out ${rate(m?.net_tx_bps ?? null)}`, null, rate)}`,
@@ -76,8 +75,7 @@ function usageLines(object: WireObject, usage: UsageView, snapshot: Snapshot): s
 /** What a service's or node's sum is of: its running containers, or only those that could be measured. */
 function partOf(object: WireObject, m: ResourceMetrics | undefined, snapshot: Snapshot): string {
   if (!m) return 'the sum of its running containers: …';
-  const uri = object.resource_uri;
-  const children = (snapshot.indexes.containersOfNode.get(uri) ?? snapshot.indexes.containersOfService.get(uri) ?? []);
+  const children = childrenOf(snapshot, 'container', object.resource_uri) ?? [];
   const running = children.filter((c) => snapshot.objects.container.get(c)?.state === 'Running').length;
   return m.containers < running
     ? `the sum of ${m.containers} of its ${running} running containers (the others cannot be measured now)`

@@ -93,37 +93,47 @@ function servicePorts(s: Service): string {
   return (s.container_ports ?? []).map((p) => `${p.published && p.outer_port ? `${p.outer_port}->` : ''}${p.inner_port}/${p.protocol}`).join(' ');
 }
 
+type Measured = 'container' | 'service' | 'node';
+
 /**
  * The latest reading of an object whose state says it can have one: a running container on a node that answers, a
  * deployed node, a service with something running. (A reading is up to an interval old: a container stopped since
  * shows nothing rather than its last reading.)
  */
-const usageOf = (o: { resource_uri: string; state?: string; node?: string | null }, ctx: ColumnContext) => {
+function usageOf(kind: Measured, o: { resource_uri: string; state?: string; node?: string | null }, ctx: ColumnContext) {
   const m = ctx.metrics?.latest.get(o.resource_uri);
   if (!m || m.containers === 0) return undefined;
-  const kind = o.resource_uri.split('/').at(-3);
   if (kind === 'container' && (o.state !== 'Running' || ctx.snapshot.objects.node.get(o.node ?? '')?.state === 'Unreachable')) return undefined;
   if (kind === 'node' && o.state !== 'Deployed') return undefined;
   return m;
-};
+}
+
 /**
- * Live CPU (% of a core; a node's: % of its cores) and memory, coloured near their limits. They sort by the value
- * shown (readings that differ below what is shown do not reshuffle the rows every frame); none sorts last.
+ * A view's live CPU (% of a core; a node's: % of its cores) and memory, coloured near their limits. They sort by
+ * the value shown (readings that differ below what is shown do not reshuffle the rows every frame); none sorts last.
  */
-const usageColumn = (key: string, header: string, pick: (m: ResourceMetrics) => number | null, show: (n: number | null) => string,
-  level: (m: ResourceMetrics | undefined) => UsageLevel): Column => ({
-  key, header, width: 5, drop: 7, descending: true, usage: true,
-  value: (o, ctx) => show(pickOf(usageOf(o, ctx), pick)),
-  sortValue: (o, ctx) => {
-    const v = pickOf(usageOf(o, ctx), pick);
-    return v === null ? NONE : shownValue(show(v));
-  },
-  level: (o, ctx) => level(usageOf(o, ctx)),
-});
-const pickOf = (m: ResourceMetrics | undefined, pick: (m: ResourceMetrics) => number | null) => (m ? pick(m) : null);
-const CPU = usageColumn('cpu', 'CPU', (m) => m.cpu_percent, percent, cpuLevel);
-const NODE_CPU = usageColumn('cpu', 'CPU', (m) => m.cpu_limit_percent, percent, cpuLevel);
-const MEM = usageColumn('mem', 'MEM', (m) => m.memory_bytes, bytes, memoryLevel);
+function usageColumns(kind: Measured): Column[] {
+  const column = (key: string, header: string, pick: (m: ResourceMetrics) => number | null, show: (n: number | null) => string,
+    level: (m: ResourceMetrics | undefined) => UsageLevel): Column => {
+    const valueOf = (o: { resource_uri: string }, ctx: ColumnContext) => {
+      const m = usageOf(kind, o, ctx);
+      return m ? pick(m) : null;
+    };
+    return {
+      key, header, width: 5, drop: 7, descending: true, usage: true,
+      value: (o, ctx) => show(valueOf(o, ctx)),
+      sortValue: (o, ctx) => {
+        const v = valueOf(o, ctx);
+        return v === null ? NONE : shownValue(show(v));
+      },
+      level: (o, ctx) => level(usageOf(kind, o, ctx)),
+    };
+  };
+  return [
+    column('cpu', 'CPU', (m) => (kind === 'node' ? m.cpu_limit_percent : m.cpu_percent), percent, cpuLevel),
+    column('mem', 'MEM', (m) => m.memory_bytes, bytes, memoryLevel),
+  ];
+}
 
 export const COLUMNS: Record<ViewName, Column[]> = {
   nodecluster: [
@@ -137,7 +147,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   node: [
     { key: 'name', header: 'NODE', width: 24, flex: true, max: 48, value: (n: Node) => sanitize(n.nickname || n.external_fqdn) },
     STATE,
-    NODE_CPU, MEM,
+    ...usageColumns('node'),
     { key: 'cluster', header: 'CLUSTER', width: 12, value: (n: Node, ctx) => nameOf(ctx, 'nodecluster', n.node_cluster) },
     { key: 'containers', header: 'CTRS', width: 5, value: (n: Node) => String(n.current_num_containers), sortValue: (n: Node) => n.current_num_containers },
     { key: 'size', header: 'CPU/MEM', width: 9, drop: 4, value: (n: Node) => `${n.cpu}/${Math.round(n.memory / 1024)}G`, sortValue: (n: Node) => n.memory },
@@ -159,7 +169,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
     { key: 'name', header: 'NAME', width: 16, max: 28, value: (s: Service) => sanitize(s.name) },
     STATE,
     { key: 'containers', header: 'CTRS', width: 7, value: (s: Service) => `${s.running_num_containers}/${s.target_num_containers}`, sortValue: (s: Service) => s.current_num_containers },
-    CPU, MEM,
+    ...usageColumns('service'),
     { key: 'image', header: 'IMAGE', width: 18, flex: true, max: 40, value: (s: Service) => sanitize(s.image_name) },
     { key: 'stack', header: 'STACK', width: 12, drop: 4, value: (s: Service, ctx) => nameOf(ctx, 'stack', s.stack) },
     DEPLOYED, UUID,
@@ -170,7 +180,7 @@ export const COLUMNS: Record<ViewName, Column[]> = {
   ],
   container: [
     { key: 'name', header: 'NAME', width: 18, max: 24, value: (c: Container) => sanitize(c.name) },
-    STATE, CPU, MEM,
+    STATE, ...usageColumns('container'),
     { key: 'image', header: 'IMAGE', width: 16, flex: true, max: 40, value: (c: Container) => sanitize(c.image_name) },
     // The node (with its ! when it does not answer) says why a running container has no usage: it stays longer.
     { key: 'node', header: 'NODE', width: 10, drop: 6, value: (c: Container, ctx) => nodeName(c.node, ctx) },

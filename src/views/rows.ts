@@ -83,9 +83,7 @@ export function rowsFor(
     rows = [];
     const add = (object: WireObject | undefined) => {
       if (!object) return;
-      if (!allTerminated && object['state'] === 'Terminated' &&
-        now - (snapshot.terminatedAt.get(object.resource_uri) ?? now) >= RECENTLY_TERMINATED_MS) return;
-      rows.push(rowOf(object));
+      if (shownAt(snapshot, object, allTerminated, now)) rows.push(rowOf(object));
     };
     if (only) for (const uri of only) add(map.get(uri));
     else for (const object of map.values()) add(object);
@@ -146,9 +144,11 @@ export class RowDeriver {
   }
 }
 
-const shownAt = (snapshot: Snapshot, object: WireObject, allTerminated: boolean, now: number) =>
-  allTerminated || object['state'] !== 'Terminated' ||
-  now - (snapshot.terminatedAt.get(object.resource_uri) ?? now) < RECENTLY_TERMINATED_MS;
+/** Shown in a view: anything but a Terminated object past its time (unless all terminated ones are asked for). */
+function shownAt(snapshot: Snapshot, object: WireObject, allTerminated: boolean, now: number): boolean {
+  return allTerminated || object['state'] !== 'Terminated' ||
+    now - (snapshot.terminatedAt.get(object.resource_uri) ?? now) < RECENTLY_TERMINATED_MS;
+}
 
 function derive(snapshot: Snapshot, view: Crumb['view'], allTerminated: boolean): Derived {
   const rows: Row[] = [];
