@@ -79,11 +79,9 @@ export class FleetStore {
   private readonly containerStates: Record<string, number> = {};
   private containerStatesChanged = false;
   /** The newest events (up to eventHistory, trimmed in batches), and how many have arrived in all. */
-  private readonly recent: CloudEvent[] = [];
+  private recent: CloudEvent[] = [];
   private eventsSeen = 0;
   private recentChanged = false;
-  /** How many events left the front of `recent` so far (its positions are counted from the first event ever). */
-  private recentDropped = 0;
   /** The snapshot's list of recent events, made only when read (few views read it, and it is 10,000 long). */
   private recentList: (() => readonly CloudEvent[]) | null = null;
   private readonly fetches: FetchQueue;
@@ -266,8 +264,8 @@ export class FleetStore {
     this.eventsSeen++;
     const history = this.options.eventHistory;
     if (this.recent.length > history + history / 10) {
-      this.recentDropped += this.recent.length - history;
-      this.recent.splice(0, this.recent.length - history);
+      // A new array, not a splice: snapshots not yet asked for their events still read the old one.
+      this.recent = this.recent.slice(this.recent.length - history);
     }
     this.recentChanged = true;
     this.scheduleEmit();
@@ -522,13 +520,11 @@ export class FleetStore {
 
   /** The last eventHistory events as they are now, copied when first asked for (later events are not in it). */
   private recentUpToNow(): () => readonly CloudEvent[] {
-    const end = this.recentDropped + this.recent.length;
+    const events = this.recent;
+    const end = events.length;
+    const history = this.options.eventHistory;
     let list: readonly CloudEvent[] | null = null;
-    return () => {
-      if (list) return list;
-      const to = end - this.recentDropped;
-      return (list = Object.freeze(this.recent.slice(Math.max(0, to - this.options.eventHistory), Math.max(0, to))));
-    };
+    return () => (list ??= Object.freeze(events.slice(Math.max(0, end - history), end)));
   }
 
   private build(): Snapshot {

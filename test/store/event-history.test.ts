@@ -32,6 +32,15 @@ describe('event history', () => {
     expect(s.eventsSeen).toBeGreaterThan(500); // all counted, though only 200 kept
   });
 
+  it('a snapshot read after newer events trimmed the history still has its own newest eventHistory events', async () => {
+    const store = await churning(200);
+    await eventually(() => store.getSnapshot().eventsSeen > 300, 10_000, 'events');
+    const held = store.getSnapshot(); // its events are not read yet: the store copies them only when asked
+    await eventually(() => store.getSnapshot().eventsSeen > held.eventsSeen + 250, 10_000, 'a trim');
+    expect(held.recentEvents).toHaveLength(200);
+    expect(store.getSnapshot().recentEvents).toHaveLength(200);
+  });
+
   it('keeps far more than a second of events by default (the old cap was 500)', async () => {
     const store = await churning();
     await eventually(() => store.getSnapshot().eventsSeen > 1200, 10_000, 'events');
