@@ -552,7 +552,7 @@ export class FleetStore {
       ? Object.freeze(Object.fromEntries(Object.entries(this.containerStates).filter(([, n]) => n > 0)))
       : previous.containerStates;
     this.containerStatesChanged = false;
-    return Object.freeze({
+    return frozenSnapshot({
       version: (previous?.version ?? 0) + 1,
       at: Date.now(),
       objects,
@@ -569,13 +569,23 @@ export class FleetStore {
       health,
       stale: this.staleSince !== null,
       staleSince: this.staleSince,
-      get recentEvents() {
-        return recentEvents();
-      },
       eventsSeen: this.eventsSeen,
       eventRate: [...this.rate],
       error: this.error,
       problem,
-    });
+    }, recentEvents);
   }
+}
+
+/**
+ * The snapshot, its events read through a getter. Made here, not in build: a getter defined there would share
+ * build's closure context, which holds the previous snapshot, and so every snapshot would keep all before it alive.
+ */
+function frozenSnapshot(fields: Omit<Snapshot, 'recentEvents'>, recentEvents: () => readonly CloudEvent[]): Snapshot {
+  return Object.freeze({
+    ...fields,
+    get recentEvents() {
+      return recentEvents();
+    },
+  });
 }
