@@ -145,8 +145,9 @@ export async function runMonitor(options: MonitorOptions): Promise<number> {
   const namespacesSeen = new Set([config.user, config.namespace, process.env['DOCKERCLOUD_NAMESPACE']].filter((n): n is string => !!n));
   // Terminated objects are kept 5 minutes (the server's own retention), for T to show them.
   // 20 snapshots a second at most: a change on screen within 50 ms of its event (a frame costs what changed: rows
-  // are derived from the last ones, and rows drawn as before are not drawn again).
-  const storeOptions = { maxFps: 20, terminatedRetentionMs: 5 * 60_000 };
+  // are derived from the last ones, and rows drawn as before are not drawn again). Objects are kept without their
+  // env vars and links (a quarter of the memory): inspect fetches them for the object it shows.
+  const storeOptions = { maxFps: 20, terminatedRetentionMs: 5 * 60_000, summaries: true };
   let store = new FleetStore(client, storeOptions);
   // Live usage of what is on screen, unless the config turned it off (a slow link, an API that is not dctop serve).
   const metricsFor = (c: DockerCloudClient) => (options.settings.metrics ? new MetricsStore(c) : null);

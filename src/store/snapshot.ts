@@ -1,11 +1,15 @@
 // What subscribers of the store receive: an immutable picture of the fleet, its relationships, and how fresh it is.
 import type { StreamHealth } from '../api/events.js';
 import type { CloudEvent, WireOf } from '../domain/index.js';
+import type { DetailField } from './summary.js';
 
 export const STORE_KINDS = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
-export type KindMaps = { readonly [K in StoreKind]: ReadonlyMap<string, Readonly<WireOf[K]>> };
+/** An object as the store may keep it: without its details (see summary.ts) when the store keeps summaries. */
+export type Stored<T> = Omit<T, DetailField> & Partial<Pick<T, DetailField & keyof T>>;
+
+export type KindMaps = { readonly [K in StoreKind]: ReadonlyMap<string, Readonly<Stored<WireOf[K]>>> };
 
 /** parent URI → child URIs, for: cluster → nodes, node → containers, stack → services, service → containers. */
 export interface Indexes {

@@ -12,6 +12,7 @@ import { currentCrumb, initialNav, type NavState } from '../hooks/useNavigation.
 import { useOperations, useStatus } from '../hooks/useOperations.js';
 import { saveLogs } from '../hooks/saveLogs.js';
 import { useMetricHistory, useMetrics, useWantMetrics } from '../hooks/useMetrics.js';
+import { useObjectDetails } from '../hooks/useObjectDetails.js';
 import { findObject, nameOf, useSnapshot } from '../hooks/useSnapshot.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { apiOperation, parseMouse, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
@@ -135,12 +136,16 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   }, METRICS_MAX_SUBSCRIBE));
   const pane = focusedPane(ui);
 
+  const inspected = ui.overlay?.kind === 'inspect' && ui.overlay.uri ? findObject(snapshot, ui.overlay.uri) : undefined;
+  const details = useObjectDetails(inspected);
   const overlayLinesOf = (state: UiState): string[] => {
     const overlay = state.overlay;
     if (overlay?.kind === 'help') return helpLines(keymap.all(), readonly, monitor.configPath ?? '~/.config/dctop/config.json');
-    const object = overlay?.uri ? findObject(snapshot, overlay.uri) : undefined;
+    const stored = overlay?.uri ? findObject(snapshot, overlay.uri) : undefined;
+    // The details fetched for what is inspected now (the store may keep objects without them).
+    const { object, note } = stored && stored === inspected ? details : { object: stored, note: null };
     const points = Math.max(10, Math.min(150, layoutFor(state).tableWidth - 52)); // the rest: the label and the value
-    return object ? inspectLines(object, snapshot, { metrics, history: historyOf, points }) : [];
+    return object ? inspectLines(object, snapshot, { metrics, history: historyOf, points }, note) : [];
   };
   const overlayLines = overlayLinesOf(ui);
 
@@ -243,7 +248,6 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
     .map((c) => `${c.keys[0]} ${c.hint}`).join(' · ');
 
   const overlay = ui.overlay;
-  const inspected = overlay?.kind === 'inspect' && overlay.uri ? findObject(snapshot, overlay.uri) : undefined;
   const { tableWidth, tableHeight } = layout;
   const table = overlay ? (
     overlay.kind === 'help'

@@ -82,7 +82,8 @@ function partOf(object: WireObject, m: ResourceMetrics | undefined, snapshot: Sn
     : `the sum of its ${m.containers} running containers`;
 }
 
-export function inspectLines(object: WireObject, snapshot: Snapshot, usage?: UsageView): string[] {
+/** `note`: why the object is shown without its details (env vars, links), which the store may not keep. */
+export function inspectLines(object: WireObject, snapshot: Snapshot, usage?: UsageView, note?: string | null): string[] {
   const lines: string[] = usage ? usageLines(object, usage, snapshot) : [];
   const related = relatedOf(snapshot, object);
   if (related.length) {
@@ -100,6 +101,7 @@ export function inspectLines(object: WireObject, snapshot: Snapshot, usage?: Usa
     lines.push('');
   }
   lines.push('Object');
+  if (note) lines.push(sanitize(`  (${note})`));
   for (const line of JSON.stringify(object, null, 2).split('\n')) lines.push(sanitize(line));
   return lines;
 }

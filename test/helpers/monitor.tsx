@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { DockerCloudClient } from '../../src/api/index.js';
 import { MonitorContext, type MonitorContextValue } from '../../src/hooks/context.js';
 import { Keymap } from '../../src/keys/index.js';
-import { FleetStore, MetricsStore } from '../../src/store/index.js';
+import { FleetStore, MetricsStore, type StoreOptions } from '../../src/store/index.js';
 import { App } from '../../src/views/App.js';
 import { themeFor } from '../../src/theme.js';
 import { clientFor } from './client.js';
@@ -12,11 +12,11 @@ import { startTestServer, type TestServer } from './server.js';
 
 export interface LiveFleet { t: TestServer; client: DockerCloudClient; store: FleetStore; metrics: MetricsStore; close(): Promise<void> }
 
-/** A demo fleet on a fresh server, and a started store of alice's namespace. */
-export async function liveFleet(server: Parameters<typeof startTestServer>[0] = {}): Promise<LiveFleet> {
+/** A demo fleet on a fresh server, and a started store of alice's namespace (with these options). */
+export async function liveFleet(server: Parameters<typeof startTestServer>[0] = {}, storeOptions: StoreOptions = {}): Promise<LiveFleet> {
   const t = await startTestServer({ fleet: 'demo', ...server });
   const client = await clientFor(t);
-  const store = new FleetStore(client, { maxFps: 50 });
+  const store = new FleetStore(client, { maxFps: 50, ...storeOptions });
   await store.start();
   // Readings every second: a test sees a second one soon.
   const metrics = new MetricsStore(client, { interval: 1 });
