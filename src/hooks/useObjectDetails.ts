@@ -1,12 +1,15 @@
 // The whole object for inspect where the store keeps summaries (its objects lack their details: env vars and
 // links): fetched when inspect opens, and again as the object changes, at most once a second. The store's fields
 // are the newer ones and win over the fetched.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { parsePath, type WireObject } from '../domain/index.js';
 import { lacksDetails } from '../store/index.js';
 import { useMonitor } from './context.js';
 
 const REFETCH_MS = 1000;
+
+/** The fetched object with the store's fields over it: the store's may be newer, the details only it has. */
+const wholeFrom = (fetched: WireObject, stored: WireObject): WireObject => ({ ...fetched, ...stored });
 
 export interface InspectedObject {
   object: WireObject | undefined;
@@ -39,6 +42,16 @@ export function useObjectDetails(object: WireObject | undefined): InspectedObjec
   }, [wanted, client]);
   if (!wanted) return { object, note: null };
   const mine = fetched?.uri === wanted.resource_uri ? fetched : null;
-  if (mine?.whole) return { object: { ...mine.whole, ...wanted }, note: null };
+  if (mine?.whole) return { object: wholeFrom(mine.whole, wanted), note: null };
   return { object: wanted, note: mine?.error ? `its env vars and links could not be fetched: ${mine.error}` : 'its env vars and links are on their way' };
+}
+
+/** The whole of an object the store may keep a summary of: itself when it has its details, else fetched. */
+export function useWholeObject(): (object: WireObject) => Promise<WireObject> {
+  const { client } = useMonitor();
+  return useCallback(async (object: WireObject) => {
+    const kind = parsePath(object.resource_uri)?.kind;
+    if (!kind || !lacksDetails(kind, object)) return object;
+    return wholeFrom(await client.fetch<WireObject>(object.resource_uri), object);
+  }, [client]);
 }

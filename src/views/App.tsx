@@ -12,7 +12,7 @@ import { currentCrumb, initialNav, type NavState } from '../hooks/useNavigation.
 import { useOperations, useStatus } from '../hooks/useOperations.js';
 import { saveLogs } from '../hooks/saveLogs.js';
 import { useMetricHistory, useMetrics, useWantMetrics } from '../hooks/useMetrics.js';
-import { useObjectDetails } from '../hooks/useObjectDetails.js';
+import { useObjectDetails, useWholeObject } from '../hooks/useObjectDetails.js';
 import { findObject, nameOf, useSnapshot } from '../hooks/useSnapshot.js';
 import { useTerminalSize } from '../hooks/useTerminalSize.js';
 import { apiOperation, parseMouse, splitKeys, type KeyPress, type ViewName } from '../keys/index.js';
@@ -138,6 +138,7 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
 
   const inspected = ui.overlay?.kind === 'inspect' && ui.overlay.uri ? findObject(snapshot, ui.overlay.uri) : undefined;
   const details = useObjectDetails(inspected);
+  const wholeOf = useWholeObject();
   const overlayLinesOf = (state: UiState): string[] => {
     const overlay = state.overlay;
     if (overlay?.kind === 'help') return helpLines(keymap.all(), readonly, monitor.configPath ?? '~/.config/dctop/config.json');
@@ -182,6 +183,10 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
   const envRef = useRef(env);
   envRef.current = env;
 
+  function copyText(text: string, what: string): void {
+    const refused = monitor.copy ? monitor.copy(text) : 'copy needs a terminal';
+    setStatus(refused ? { text: `copy: ${refused}`, level: 'error' } : { text: `copied ${what} to the clipboard (${text.length} characters)`, level: 'success' });
+  }
   const runEffect = (effect: Effect) => {
     switch (effect.type) {
       case 'status': return setStatus(effect.status);
@@ -204,11 +209,11 @@ export function App({ initial, onNavChange, onSwitchNamespace, initialStatus }: 
       case 'reconnect':
         monitor.store.reconnect();
         return setStatus({ text: snapshot.health.state === 'live' ? 'listing everything again…' : 'reconnecting…', level: 'info' });
-      case 'copy': {
-        const refused = monitor.copy ? monitor.copy(effect.text) : 'copy needs a terminal';
-        return setStatus(refused ? { text: `copy: ${refused}`, level: 'error' }
-          : { text: `copied ${effect.what} to the clipboard (${effect.text.length} characters)`, level: 'success' });
-      }
+      case 'copy': return copyText(effect.text, effect.what);
+      case 'copy.json':
+        return void wholeOf(effect.object).then(
+          (whole) => copyText(JSON.stringify(whole, null, 2), `the JSON of ${nameOf(whole)}`),
+          (error: unknown) => setStatus({ text: `copy: ${nameOf(effect.object)} could not be fetched whole: ${error instanceof Error ? error.message : String(error)}`, level: 'error' }));
       case 'exit': return exit();
     }
   };

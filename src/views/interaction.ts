@@ -106,6 +106,8 @@ export type Effect =
   | { type: 'reconnect' }
   /** Put text on the clipboard; `what` says what it was ("name web-1"). */
   | { type: 'copy'; text: string; what: string }
+  /** Put the object's JSON on the clipboard, the whole of it (the store may keep it without its details). */
+  | { type: 'copy.json'; object: WireObject }
   | { type: 'exit' };
 
 /** What the reducer may look at besides the state: all of it as on the screen now. */
@@ -296,11 +298,12 @@ const promptLayer: Layer = (step, press) => {
 /** What of an object the key after y copies: its name (n, or y again), UUID, resource URI, or all of it as JSON. */
 const COPY_FIELDS: Record<string, [string, (o: WireObject) => string]> = {
   n: ['name', nameOf], y: ['name', nameOf], u: ['UUID', (o) => String(o['uuid'] ?? '')],
-  r: ['resource URI', (o) => o.resource_uri], j: ['JSON', (o) => JSON.stringify(o, null, 2)],
+  r: ['resource URI', (o) => o.resource_uri],
 };
 
 function answerCopy(step: Step, prompt: Extract<Prompt, { kind: 'copy' }>, press: Press): true {
   step.set({ prompt: null });
+  if (!press.ctrl && press.input === 'j') return step.emit({ type: 'copy.json', object: prompt.object });
   const field = press.ctrl ? undefined : COPY_FIELDS[press.input];
   if (!field) return step.say(`copy canceled${press.name === 'esc' ? '' : ` ('${press.name}' is none of n u r j)`}`);
   const [what, value] = field;
@@ -429,7 +432,7 @@ const dialogLayer: Layer = (step, press) => {
   if (id === 'copy') {
     const object = overlay.uri ? step.env.object(overlay.uri) : undefined;
     if (!object) return step.say(overlay.kind === 'help' ? 'copy: nothing to copy in help' : 'copy: the object is gone', 'error');
-    return step.emit({ type: 'copy', text: JSON.stringify(object, null, 2), what: `the JSON of ${nameOf(object)}` });
+    return step.emit({ type: 'copy.json', object });
   }
   const keys = step.env.keymap;
   if (keys.keysFor('logs.next').includes(press.name)) return findInOverlay(step, overlay, overlay.search, 1);
