@@ -5,17 +5,34 @@ import type { Snapshot } from '../store/index.js';
 
 const HIGHLIGHT_MS = 1000;
 
-/** The URIs to highlight now. */
-export function useHighlights(snapshot: Snapshot, now: number): ReadonlySet<string> {
+/** Which URIs to highlight now; `size` is how many. */
+export interface Highlights {
+  readonly size: number;
+  has(uri: string): boolean;
+}
+
+/**
+ * The URIs to highlight now: those changed within the last second. Under churn that is a thousand of them, and
+ * the screen asks about forty: they are looked up in the map of when each changed (kept in that order, so the
+ * expired ones leave from its front), not copied into a set on every frame.
+ */
+export function useHighlights(snapshot: Snapshot, now: number): Highlights {
   const changedAt = useRef(new Map<string, number>());
-  for (const uri of snapshot.changed) changedAt.current.set(uri, snapshot.at);
-  return useMemo(() => {
-    const set = new Set<string>();
-    for (const [uri, at] of changedAt.current) {
-      if (now - at < HIGHLIGHT_MS) set.add(uri);
-      else changedAt.current.delete(uri);
+  const seen = useRef<Snapshot | null>(null);
+  if (seen.current !== snapshot) {
+    seen.current = snapshot;
+    for (const uri of snapshot.changed) {
+      changedAt.current.delete(uri);
+      changedAt.current.set(uri, snapshot.at);
     }
-    return set;
+  }
+  return useMemo(() => {
+    const at = changedAt.current;
+    for (const [uri, t] of at) {
+      if (now - t < HIGHLIGHT_MS) break;
+      at.delete(uri);
+    }
+    return { size: at.size, has: (uri: string) => now - (at.get(uri) ?? -Infinity) < HIGHLIGHT_MS };
   }, [snapshot, now]);
 }
 

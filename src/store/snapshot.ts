@@ -2,6 +2,7 @@
 import type { StreamHealth } from '../api/events.js';
 import type { CloudEvent, WireOf } from '../domain/index.js';
 import type { DetailField } from './summary.js';
+import { LayeredMap } from './layered-map.js';
 
 export const STORE_KINDS = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -56,12 +57,12 @@ export interface Snapshot {
 
 /**
  * One relationship (children by a parent field), kept up to date object by object. A snapshot of it copies only
- * the map of parents and the lists of the parents that changed, never all the children.
+ * the lists of the parents that changed (on a layered map of them), never all the children or all the parents.
  */
 export class ChildIndex<T> {
   private readonly children = new Map<string, Set<string>>();
   private readonly dirty = new Set<string>();
-  private current: ReadonlyMap<string, readonly string[]> = new Map();
+  private current = LayeredMap.empty<string, readonly string[]>();
 
   constructor(private readonly parentOf: (object: T) => string | null | undefined) {}
 
@@ -84,17 +85,16 @@ export class ChildIndex<T> {
 
   snapshot(): ReadonlyMap<string, readonly string[]> {
     if (this.dirty.size === 0) return this.current;
-    const next = new Map(this.current);
+    const changes = new Map<string, readonly string[] | undefined>();
     for (const parent of this.dirty) {
       const set = this.children.get(parent);
-      if (set && set.size > 0) next.set(parent, Object.freeze([...set]));
+      if (set && set.size > 0) changes.set(parent, Object.freeze([...set]));
       else {
-        next.delete(parent);
+        changes.set(parent, undefined);
         this.children.delete(parent);
       }
     }
     this.dirty.clear();
-    this.current = next;
-    return next;
+    return (this.current = this.current.with(changes));
   }
 }

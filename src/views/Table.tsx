@@ -6,6 +6,7 @@ import { AGE_TICK_MS, type Column, type ColumnContext } from './columns.js';
 import type { Row } from './rows.js';
 import { fit } from './text.js';
 import type { Theme } from '../theme.js';
+import type { Highlights } from '../hooks/useHighlights.js';
 
 interface RowProps {
   object: WireObject;
@@ -71,7 +72,7 @@ export interface TableProps {
   cursor: number;
   top: number;
   marks: ReadonlySet<string>;
-  highlighted: ReadonlySet<string>;
+  highlighted: Highlights;
   stale: boolean;
   ctx: ColumnContext;
   theme: Theme;
