@@ -31,6 +31,8 @@ export interface EventStreamOptions extends SocketOptions {
   namespace?: string | null;
   /** After an authentication failure, the next attempt comes this much later (default 60 s). */
   authRetryMs?: number;
+  /** The objects dctop serve sends with its events without their details (see summaryOf). */
+  summaries?: boolean;
 }
 
 export const DEFAULT_AUTH_RETRY_MS = 60_000;
@@ -132,8 +134,9 @@ export class EventStream {
     const f = this.options.filters ?? {};
     return streamUrl(this.config, eventsPath(this.namespace), {
       type: f.type?.join(','), object: f.object, parents: f.parents?.join(','),
-      // dctop serve then sends each event with its object (other APIs ignore a parameter they do not know).
-      dctop_objects: 'true',
+      // dctop serve then sends each event with its object, or its summary (other APIs ignore a parameter they do
+      // not know).
+      dctop_objects: this.options.summaries ? 'summary' : 'true',
     });
   }
 

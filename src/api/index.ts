@@ -2,7 +2,7 @@
 export { ActionTracker } from './actions.js';
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.js';
 export type { StreamEnd } from './channel.js';
-export { DockerCloudClient, type BackendInfo, type ClientOptions, type Filters, type Mutation, type ObjectOperation } from './client.js';
+export { DockerCloudClient, type BackendInfo, type ClientOptions, type Filters, type ListOptions, type Mutation, type ObjectOperation } from './client.js';
 export {
   DEFAULT_REST_HOST, DEFAULT_STREAM_HOST, describeConfig, resolveConfig, type ClientConfig, type ConfigOptions,
   type ConfigSources,

@@ -60,13 +60,13 @@ export class RestClient {
   }
 
   /** A request to a root-relative path (or an absolute URL) of the API. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders?: Readonly<Record<string, string>>): Promise<RestResponse<T>> {
     const retries = method === 'GET' ? this.options.retries : 0;
     const closed = () => new DockerCloudError('closed', `${method} ${path}: the client is closed`, undefined, undefined, 'the client is closed');
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw closed();
       try {
-        return await this.once<T>(method, path, body);
+        return await this.once<T>(method, path, body, extraHeaders);
       } catch (error) {
         if (this.closed) throw closed(); // aborted by close(), or failed meanwhile: nobody waits for a retry
         const e = error as DockerCloudError;
@@ -78,9 +78,10 @@ export class RestClient {
     }
   }
 
-  private async once<T>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
+  private async once<T>(method: string, path: string, body?: unknown, extraHeaders?: Readonly<Record<string, string>>): Promise<RestResponse<T>> {
     const url = new URL(path, this.config.restHost);
     const headers: Record<string, string> = {
+      ...extraHeaders,
       authorization: this.config.authorization,
       accept: 'application/json',
       'user-agent': this.options.userAgent,

@@ -5,3 +5,4 @@ export * from './states.js';
 export * from './types.js';
 export * from './uri.js';
 export * from './metrics.js';
+export * from './summary.js';

@@ -2,8 +2,7 @@
 // links): fetched when inspect opens, and again as the object changes, at most once a second. The store's fields
 // are the newer ones and win over the fetched.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { parsePath, type WireObject } from '../domain/index.js';
-import { lacksDetails } from '../store/index.js';
+import { lacksDetails, parsePath, type WireObject } from '../domain/index.js';
 import { useMonitor } from './context.js';
 
 const REFETCH_MS = 1000;

@@ -39,7 +39,7 @@ export class ApiServer {
     const { backend, accounts } = options;
     const resolve = (uri: string) => backend.getByUri(uri);
     this.json = new JsonCache(backend.version?.bind(backend));
-    this.hub = new EventsHub(Date.now, (object) => this.json.object(object), options.eventObjects ?? true);
+    this.hub = new EventsHub(Date.now, (object, summaryOf) => (summaryOf ? this.json.summary(summaryOf, object) : this.json.object(object)), options.eventObjects ?? true);
     this.actions = new ActionLog((namespace, action, wire) =>
       this.hub.publish(namespace, 'action', action, wire as never, resolve), Date.now, options.actionsPerUser);
     this.backendSubscription = backend.subscribe((change) => {

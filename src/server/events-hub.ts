@@ -2,12 +2,13 @@
 // subscribers of the namespaces they belong to, each with its own filters. Each event is serialized once.
 //
 // A dctop extension, for subscribers that ask for it (?dctop_objects=true): each event (but a delete) also carries
-// the object's body as a GET would return it, under `dctop_object`, so that a client can apply it without fetching.
+// the object's body as a GET would return it, under `dctop_object`, so that a client can apply it without fetching;
+// with ?dctop_objects=summary, the object without its details (see summaryOf: a quarter of the bytes).
 // Others get the reference's frames (a body is a kilobyte or more: a hundred subscribers would pay for it).
 // Events go out at the end of the turn that made them, in order, each with its object as it is then: a state set
 // and a field changed in the same turn travel together.
 import { randomUUID } from 'node:crypto';
-import { KINDS, toIso8601, type CloudEvent, type EventType, type KindName, type WireObject } from '../domain/index.js';
+import { KINDS, summaryOf, toIso8601, type CloudEvent, type EventType, type KindName, type WireObject } from '../domain/index.js';
 
 export interface EventFilter {
   types?: ReadonlySet<string>;
@@ -18,8 +19,8 @@ export interface EventFilter {
 
 export interface EventSubscriber {
   namespace: string;
-  /** It asked for the extension: events with their object. */
-  objects?: boolean;
+  /** It asked for the extension: events with their object, whole or its summary. */
+  objects?: ObjectsAsked;
   filter: EventFilter;
   send(text: string): void;
 }
@@ -31,6 +32,11 @@ export const EVENT_OBJECT_FIELD = 'dctop_object';
 /** The query parameter a subscriber asks for it with. */
 export const EVENT_OBJECTS_PARAM = 'dctop_objects';
 
+export type ObjectsAsked = 'whole' | 'summary';
+/** What a value of EVENT_OBJECTS_PARAM asks for: "true" the whole objects, "summary" their summaries. */
+export const objectsAsked = (value: string | null): ObjectsAsked | undefined =>
+  value === 'true' ? 'whole' : value === 'summary' ? 'summary' : undefined;
+
 interface Pending { subscribers: Set<EventSubscriber>; event: CloudEvent; object: WireObject | null; kind: KindName }
 
 export class EventsHub {
@@ -40,10 +46,13 @@ export class EventsHub {
 
   private pending: Pending[] = [];
 
-  /** `json`: an object's body as GET answers it (a cache of serializations); `withObjects`: the extension on. */
+  /**
+   * `json`: an object's body as GET answers it, or its summary's (a cache of serializations); `withObjects`: the
+   * extension on.
+   */
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly json: (object: WireObject) => string = (o) => JSON.stringify(o),
+    private readonly json: (object: WireObject, summaryOf?: KindName) => string = (o, kind) => JSON.stringify(kind ? summaryOf(kind, o) : o),
     private readonly withObjects = true,
   ) {}
 
@@ -85,17 +94,21 @@ export class EventsHub {
     this.pending = [];
     for (const { subscribers, event, object, kind } of pending) {
       let plain: string | undefined;
-      let full: string | undefined;
+      const withObject: Partial<Record<ObjectsAsked, string>> = {};
       for (const subscriber of subscribers) {
         if (!matches(subscriber.filter, event)) continue;
         plain ??= JSON.stringify(event);
-        if (subscriber.objects && object) {
-          // Actions are not versioned objects of the backend: serialized as they are (the cache would not see changes).
-          full ??= `${plain.slice(0, -1)},"${EVENT_OBJECT_FIELD}":${kind === 'action' ? JSON.stringify(object) : this.json(object)}}`;
-          subscriber.send(full);
-        } else subscriber.send(plain);
+        const asked = subscriber.objects;
+        if (asked && object) subscriber.send((withObject[asked] ??= `${plain.slice(0, -1)},"${EVENT_OBJECT_FIELD}":${this.body(kind, object, asked)}}`));
+        else subscriber.send(plain);
       }
     }
+  }
+
+  private body(kind: KindName, object: WireObject, asked: ObjectsAsked): string {
+    // Actions are not versioned objects of the backend: serialized as they are (the cache would not see changes).
+    if (kind === 'action') return JSON.stringify(object);
+    return this.json(object, asked === 'summary' ? kind : undefined);
   }
 }
 

@@ -2,7 +2,7 @@
 // and triggers. Everything backend-specific happens behind the Backend interface.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  KINDS, allows, parsePath, type KindName, type KindSpec, type Operation, type ParsedPath, type WireObject,
+  KINDS, SUMMARIES_HEADER, allows, parsePath, type KindName, type KindSpec, type Operation, type ParsedPath, type WireObject,
 } from '../domain/index.js';
 import type { ActionLog, ActionRequest, Runner } from './actions.js';
 import { canAccess, defaultNamespace, namespacesOf, type Accounts } from './auth.js';
@@ -135,7 +135,10 @@ export class RestApi {
       const resolve = (uri: string) => this.ctx.backend.getByUri(uri);
       const page = listPage(spec, all as readonly WireObject[], r.query, r.path, resolve);
       // Backend objects carry versions for the serialization cache; actions live in the action log and do not.
-      return spec.kind === 'action' ? { status: 200, body: page } : { status: 200, json: this.ctx.json.page(page) };
+      if (spec.kind === 'action') return { status: 200, body: page };
+      // dctop's extension: a client that asks for summaries gets the objects without their details.
+      const summaries = r.req.headers[SUMMARIES_HEADER] === 'true';
+      return { status: 200, json: this.ctx.json.page(page, summaries ? spec.kind : undefined) };
     }
     const parse = CREATE_PARSERS[spec.kind];
     if (!parse || !this.offers(spec.kind, 'create')) throw methodNotAllowed(r.method, ['GET']);

@@ -15,7 +15,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { Backend, ExecSession, LogLine, LogSink, Outcome, Subscription } from './backend.js';
 import { toBool, toInt } from './body.js';
 import { ApiError, notFound, toApiError } from './errors.js';
-import { EVENT_OBJECTS_PARAM, type EventsHub } from './events-hub.js';
+import { EVENT_OBJECTS_PARAM, objectsAsked, type EventsHub } from './events-hub.js';
 import type { MetricsHub } from './metrics.js';
 
 export interface StreamContext {
@@ -192,8 +192,9 @@ export class StreamApi {
     const parents = [...query.getAll('parent'), ...query.getAll('parents')].flatMap((p) => p.split(',')).filter(Boolean);
     const unsubscribe = this.ctx.hub.subscribe({
       namespace,
-      // The dctop extension, asked for: each event with its object (clients that do not ask get the reference).
-      objects: query.get(EVENT_OBJECTS_PARAM) === 'true',
+      // The dctop extension, asked for: each event with its object or its summary (clients that do not ask get the
+      // reference).
+      objects: objectsAsked(query.get(EVENT_OBJECTS_PARAM)),
       filter: {
         ...(types.length ? { types: new Set(types) } : {}),
         ...(query.get('object') ? { object: query.get('object')! } : {}),

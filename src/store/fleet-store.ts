@@ -3,15 +3,14 @@
 // counters it moves) is re-fetched, coalesced and batched; terminated objects stay a while, marked, then leave.
 // Subscribers receive immutable snapshots at most maxFps times a second, never one per event.
 import { ActionTracker } from '../api/actions.js';
-import type { DockerCloudClient } from '../api/client.js';
+import type { DockerCloudClient, ListOptions } from '../api/client.js';
 import { DockerCloudError } from '../api/errors.js';
 import type { EventStream, StreamHealth } from '../api/events.js';
-import { parsePath, parseWireDate, type CloudEvent, type KindName, type WireObject, type WireOf } from '../domain/index.js';
+import { parsePath, parseWireDate, summaryOf, type CloudEvent, type KindName, type WireObject, type WireOf } from '../domain/index.js';
 import { FetchQueue } from './fetch-queue.js';
 import { LayeredMap } from './layered-map.js';
 import { describeProblem } from './problem.js';
 import { ChildIndex, STORE_KINDS, type KindMaps, type Snapshot, type StoreKind } from './snapshot.js';
-import { summaryOf } from './summary.js';
 
 export interface StoreOptions {
   /** At most this many snapshots a second (the monitor uses at most 30). */
@@ -123,7 +122,7 @@ export class FleetStore {
       measure: options.measure ?? false,
       resyncIntervalMs: options.resyncIntervalMs ?? 5 * 60_000,
     };
-    this.events = client.events();
+    this.events = client.events({ summaries: this.options.summaries });
     this.actions = new ActionTracker(client, this.events);
     this.fetches = new FetchQueue((uri) => this.refetch(uri), {
       batchDelayMs: this.options.batchDelayMs, concurrency: this.options.fetchConcurrency,
@@ -215,7 +214,7 @@ export class FleetStore {
       const lists = await Promise.all(STORE_KINDS.map((kind) =>
         kind === 'action'
           ? this.client.list('action', { limit: this.options.actionLimit }).then((page) => page.objects)
-          : this.client.listAll(kind)));
+          : this.client.listAll(kind, {}, this.listing)));
       if (this.closed) return;
       this.generation++;
       // The API lists actions newest first; the store keeps them in the order they happened, as live ones arrive.
@@ -373,7 +372,7 @@ export class FleetStore {
     const generation = this.generation;
     let listed: AnyObject[];
     try {
-      listed = await this.client.listAll('container', { service }) as unknown as AnyObject[];
+      listed = await this.client.listAll('container', { service }, this.listing) as unknown as AnyObject[];
     } catch (error) {
       if (error instanceof DockerCloudError && error.kind === 'auth' && !this.closed) this.events.refused(error);
       for (const uri of uris) this.doubt(uri, `could not list the containers of ${service}: ${(error as Error).message}`);
@@ -403,6 +402,11 @@ export class FleetStore {
   }
 
   // ── the cache ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** How the store lists: summaries where it keeps them (dctop serve sends them, other APIs whole objects). */
+  private get listing(): ListOptions {
+    return { summaries: this.options.summaries };
+  }
 
   /** What the store keeps of an object: all of it, or its summary. */
   private admitted(kind: StoreKind, object: AnyObject): AnyObject {

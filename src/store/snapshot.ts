@@ -1,7 +1,6 @@
 // What subscribers of the store receive: an immutable picture of the fleet, its relationships, and how fresh it is.
 import type { StreamHealth } from '../api/events.js';
-import type { CloudEvent, WireOf } from '../domain/index.js';
-import type { DetailField } from './summary.js';
+import type { CloudEvent, DetailField, WireOf } from '../domain/index.js';
 import { LayeredMap } from './layered-map.js';
 
 export const STORE_KINDS = ['nodecluster', 'node', 'stack', 'service', 'container', 'action'] as const;

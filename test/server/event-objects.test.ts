@@ -1,7 +1,9 @@
 // The dctop extension of the Stream API: a subscriber that asks (?dctop_objects=true) gets each event with its
-// object as GET returns it (dctop_object), after the change; deletes carry none; others get the reference's frames.
+// object as GET returns it (dctop_object), after the change, or its summary (?dctop_objects=summary); deletes carry
+// none; others get the reference's frames. Listings of summaries too, for a client that sends x-dctop-summaries.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { summaryOf } from '../../src/domain/index.js';
 import { basic, findOne, settled, startTestServer, type TestServer } from '../helpers/server.js';
 
 const servers: TestServer[] = [];
@@ -9,9 +11,9 @@ afterEach(async () => {
   for (const t of servers.splice(0)) await t.close();
 });
 
-async function listen(t: TestServer, objects = true): Promise<{ frames: any[]; close(): void }> {
+async function listen(t: TestServer, objects: 'true' | 'summary' | false = 'true'): Promise<{ frames: any[]; close(): void }> {
   const frames: any[] = [];
-  const ws = new WebSocket(`${t.wsUrl}/api/audit/v1/events${objects ? '?dctop_objects=true' : ''}`, { headers: { Authorization: basic('alice') } });
+  const ws = new WebSocket(`${t.wsUrl}/api/audit/v1/events${objects ? `?dctop_objects=${objects}` : ''}`, { headers: { Authorization: basic('alice') } });
   ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
@@ -57,6 +59,35 @@ describe('events that carry their object', () => {
     events.close();
     const mine = events.frames.filter((f) => f.resource_uri === node.resource_uri);
     expect(mine.at(-1)?.dctop_object?.docker_version).toBe('second');
+  });
+
+  it('with dctop_objects=summary, the objects come without their details, while another subscriber gets them whole', async () => {
+    const t = await startTestServer({ fleet: 'demo' });
+    servers.push(t);
+    const [summaries, wholes] = [await listen(t, 'summary'), await listen(t, 'true')];
+    const c = await findOne(t, '/api/app/v1/container/?name=web-1');
+    await settled(t, (await t.api('POST', `${c.resource_uri}stop/`)).headers.get('x-dockercloud-action-uri')!);
+    await new Promise((r) => setTimeout(r, 100));
+    summaries.close();
+    wholes.close();
+    const last = (frames: any[], uri: string) => frames.filter((f) => f.resource_uri === uri).at(-1).dctop_object;
+    for (const uri of [c.resource_uri, c.service]) {
+      const whole = (await t.api('GET', uri)).body;
+      expect(last(wholes.frames, uri)).toEqual(whole);
+      expect(last(summaries.frames, uri)).toEqual(summaryOf(uri === c.service ? 'service' : 'container', whole));
+    }
+    expect(last(summaries.frames, c.resource_uri)).not.toHaveProperty('container_envvars');
+  });
+
+  it('a listing asked for with x-dctop-summaries: true is of summaries, in the order and pages of the whole one', async () => {
+    const t = await startTestServer({ fleet: 'demo' });
+    servers.push(t);
+    const list = async (headers: Record<string, string>) =>
+      (await (await fetch(`${t.url}/api/app/v1/container/?limit=5&offset=2`, { headers: { Authorization: basic('alice'), ...headers } })).json()) as any;
+    const [whole, summaries] = [await list({}), await list({ 'x-dctop-summaries': 'true' })];
+    expect(whole.objects[0]).toHaveProperty('container_envvars');
+    expect(summaries.meta).toEqual(whole.meta);
+    expect(summaries.objects).toEqual(whole.objects.map((o: any) => summaryOf('container', o)));
   });
 
   it('a subscriber that does not ask gets the reference: no dctop_object', async () => {

@@ -1,8 +1,8 @@
 // A store that keeps summaries (as the monitor's does): every object as the server has it, less its kind's
 // details (env vars and links), whether it came in a listing, with an event, or from a fetch.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WireObject } from '../../src/domain/index.js';
-import { FleetStore, lacksDetails } from '../../src/store/index.js';
+import { lacksDetails, type WireObject } from '../../src/domain/index.js';
+import { FleetStore } from '../../src/store/index.js';
 import { clientFor } from '../helpers/client.js';
 import { eventually, startTestServer } from '../helpers/server.js';
 
@@ -18,6 +18,26 @@ afterEach(async () => {
 });
 
 describe('a store of summaries', () => {
+  it('asks dctop serve for summaries: its listings and events carry them (a quarter of the bytes)', async () => {
+    const t = await startTestServer({ fleet: 'demo' });
+    cleanup.push(() => t.close());
+    const client = await clientFor(t);
+    cleanup.push(() => client.close());
+    const [whole] = (await client.list('container', { limit: 1 })).objects;
+    const [summary] = (await client.list('container', { limit: 1 }, { summaries: true })).objects;
+    expect(summary).toEqual(without(whole as unknown as WireObject, DETAILS['container']!));
+    const carried: unknown[] = [];
+    const events = client.events({ summaries: true });
+    cleanup.push(() => events.close());
+    events.onEvent((e) => e.dctop_object && carried.push(e.dctop_object));
+    const live = new Promise<void>((resolve) => events.onHealth((h) => h.state === 'live' && resolve()));
+    events.start();
+    await live;
+    await t.api('POST', `${whole!.resource_uri}stop/`);
+    await eventually(() => carried.length > 0, 5000, 'an event with its object');
+    expect(carried[0]).not.toHaveProperty('container_envvars');
+  });
+
   it('holds each object less its details, through listings, events and a resync that finds nothing new', async () => {
     const t = await startTestServer({ fleet: 300, seed: 11 });
     cleanup.push(() => t.close());

@@ -1,18 +1,22 @@
-// What the store can keep of an object instead of all of it: the object without its details, the fields no list
-// shows and that are most of its size (a container's env vars and links are 3/4 of its 4.4 KB). At 10,000
-// containers this is 61 MB of heap against 14 MB. Whoever shows the whole object (inspect) fetches it.
-import type { WireObject } from '../domain/index.js';
-import type { StoreKind } from './snapshot.js';
+// An object's summary: the object without its details, the fields no list shows and that are most of its size (a
+// container's env vars and links are 3/4 of its 4.4 KB). At 10,000 containers the monitor's store holds 14 MB of
+// heap instead of 61, and dctop serve sends summaries to a client that asks (SUMMARIES_HEADER, and events with
+// dctop_objects=summary): a listing is a quarter of the bytes. Whoever shows the whole object (inspect) fetches it.
+import type { KindName } from './kinds.js';
+import type { WireObject } from './types.js';
+
+/** dctop's extension: a listing request with this header set to "true" is answered with summaries by dctop serve. */
+export const SUMMARIES_HEADER = 'x-dctop-summaries';
 
 export const DETAIL_FIELDS = {
   container: ['container_envvars', 'link_variables', 'linked_to_container'],
   service: ['container_envvars', 'link_variables', 'calculated_envvars', 'linked_from_service', 'linked_to_service'],
-} as const satisfies Partial<Record<StoreKind, readonly string[]>>;
+} as const satisfies Partial<Record<KindName, readonly string[]>>;
 export type DetailField = (typeof DETAIL_FIELDS)[keyof typeof DETAIL_FIELDS][number];
 const detailFieldsOf = (kind: string): readonly string[] => (DETAIL_FIELDS as Partial<Record<string, readonly string[]>>)[kind] ?? [];
 
 /** The object without its kind's detail fields; the same object when it has none of them. */
-export function summaryOf<T extends WireObject>(kind: StoreKind, object: T): T {
+export function summaryOf<T extends WireObject>(kind: string, object: T): T {
   const fields = detailFieldsOf(kind);
   if (!fields.some((field) => field in object)) return object;
   // Copied rather than deleted from: deleting turns an object into a slower and larger dictionary.
