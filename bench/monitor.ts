@@ -89,6 +89,8 @@ export interface MonitorOptions {
   panes?: number;
   /** Measure this long (the RSS sampled every 30 s), instead of BENCH_SECONDS. */
   soakMinutes?: number;
+  /** Measure at least this long (a p99 of keys wants more than the 18 keys of 5 s). */
+  minSeconds?: number;
   /** No keys: what the monitor costs while nobody types (idle is no input as well as no events). */
   noInput?: boolean;
   /** The config's "metrics": false (no live usage: nothing on screen moves by itself). */
@@ -133,7 +135,7 @@ export async function monitorLoad(churn: number, options: MonitorOptions = {}): 
     const t0 = Date.now();
     const latencies: number[] = [];
     const rssLog: number[] = [];
-    const duration = options.soakMinutes ? options.soakMinutes * 60_000 : SECONDS * 1000;
+    const duration = options.soakMinutes ? options.soakMinutes * 60_000 : Math.max(SECONDS, options.minSeconds ?? 0) * 1000;
     let sampled = 0;
     while (Date.now() - t0 < duration) {
       if (Date.now() - t0 >= sampled) {

@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   if (!part || part === 'server') await serverLoads();
   if (part === 'fanout') await fanoutLoad();
   if (!part || part === 'monitor') {
-    const busy = await monitorLoad(1000, { eventToScreen: true });
+    const busy = await monitorLoad(1000, { eventToScreen: true, minSeconds: 20 });
     const idle = await monitorLoad(0, { noInput: true, metricsOff: true });
     const idleUsage = await monitorLoad(0, { noInput: true });
     const slow = await monitorLoad(0, { via: (url) => latencyProxy(url, 50) });
