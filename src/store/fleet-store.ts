@@ -28,7 +28,8 @@ export interface StoreOptions {
   eventHistory?: number;
   /**
    * Keep each object without its details (DETAIL_FIELDS: env vars and links), as the monitor does, which fetches
-   * them for the one object it inspects: at 10,000 containers the store then holds a quarter of the memory.
+   * them for the one object it inspects: at 10,000 containers the store then holds a quarter of the memory. dctop
+   * serve is asked for summaries (listings and events a quarter of the bytes); other APIs send whole objects.
    */
   summaries?: boolean;
   /** Record event-to-snapshot latencies (for benchmarks). */
