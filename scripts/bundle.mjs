@@ -11,8 +11,8 @@ if (inkVersion !== INK_VERSION) throw new Error(`bundle: ink ${inkVersion} is in
 const patchInk = {
   name: 'patch-ink',
   setup(b) {
-    b.onLoad({ filter: /node_modules[\\/]ink[\\/]build[\\/][^\\/]+\.js$/ }, (args) => {
-      const name = args.path.split(/[\\/]/).pop();
+    b.onLoad({ filter: /node_modules[\\/]ink[\\/]build[\\/].+\.js$/ }, (args) => {
+      const name = args.path.split(/[\\/]ink[\\/]build[\\/]/).pop().replace(/\\/g, '/');
       const patches = PATCHES.filter((p) => p.file === name);
       if (!patches.length) return undefined;
       // The pristine source: a development install keeps it beside the patched file.

@@ -12,6 +12,8 @@
 // 3. ink.js: a resize repaints the whole screen; a frame exactly as tall as the terminal is drawn in place.
 // 4. output.js: a row written as in the last frame is not drawn again (Ink built a grid of an object per cell and
 //    styled every row of every frame: a fifth of the monitor's CPU under churn).
+// 5. ink.js, components/App.js: the frame that follows a key is drawn at once, not at the end of the render throttle
+//    (1000/maxFps ms after the last frame): under a stream of changes, a third of the keys waited behind a frame.
 export const INK_VERSION = '6.8.0';
 
 export const PATCHES = [
@@ -201,6 +203,71 @@ export const PATCHES = [
     what: 'full-height frames',
     from: '        if (this.lastOutputHeight >= this.options.stdout.rows) {\n',
     to: '        if (this.lastOutputHeight > this.options.stdout.rows) { // dctop: patched: a frame of exactly the height is drawn in place\n',
+  },
+  {
+    file: 'ink.js',
+    what: 'frames after input at once',
+    from: '    hasPendingThrottledRender = false;\n',
+    to: [
+      '    hasPendingThrottledRender = false;',
+      '    // dctop: patched: input arrived since the last frame (App calls inputArrived): the next one is drawn at once.',
+      '    inputPending = false;',
+      '    inputArrived = () => {',
+      '        this.inputPending = true;',
+      '    };',
+      '',
+    ].join('\n'),
+  },
+  {
+    file: 'ink.js',
+    what: 'frames after input at once',
+    from: [
+      '            this.rootNode.onRender = () => {',
+      '                this.hasPendingThrottledRender = true;',
+      '                throttled();',
+      '            };',
+    ].join('\n'),
+    to: [
+      '            this.rootNode.onRender = () => {',
+      '                if (this.inputPending) { // dctop: patched',
+      '                    this.inputPending = false;',
+      '                    throttled.cancel();',
+      '                    this.onRender();',
+      '                    return;',
+      '                }',
+      '                this.hasPendingThrottledRender = true;',
+      '                throttled();',
+      '            };',
+    ].join('\n'),
+  },
+  {
+    file: 'ink.js',
+    what: 'frames after input at once',
+    from: 'setCursorPosition: this.setCursorPosition, onExit: this.handleAppExit }',
+    to: 'setCursorPosition: this.setCursorPosition, onExit: this.handleAppExit, onInput: this.inputArrived /* dctop: patched */ }',
+  },
+  {
+    file: 'components/App.js',
+    what: 'frames after input at once',
+    from: 'function App({ children, stdin, stdout, stderr, writeToStdout, writeToStderr, exitOnCtrlC, onExit, setCursorPosition, }) {',
+    to: 'function App({ children, stdin, stdout, stderr, writeToStdout, writeToStderr, exitOnCtrlC, onExit, setCursorPosition, onInput, }) { // dctop: patched',
+  },
+  {
+    file: 'components/App.js',
+    what: 'frames after input at once',
+    from: [
+      '    const emitInput = useCallback((input) => {',
+      '        handleInput(input);',
+      '        internal_eventEmitter.current.emit(\'input\', input);',
+      '    }, [handleInput]);',
+    ].join('\n'),
+    to: [
+      '    const emitInput = useCallback((input) => {',
+      '        onInput?.(); // dctop: patched',
+      '        handleInput(input);',
+      '        internal_eventEmitter.current.emit(\'input\', input);',
+      '    }, [handleInput, onInput]);',
+    ].join('\n'),
   },
   {
     file: 'render-node-to-output.js',

@@ -8,7 +8,7 @@ import { useThrottled } from '../../src/hooks/useThrottled.js';
 
 // Ink writes frames as they come only outside CI (it reads CI when it loads): these tests are about those frames.
 for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
-const { Box, render, Text } = await import('ink');
+const { Box, render, Text, useInput } = await import('ink');
 
 /** A terminal's stdout as Ink sees it: a TTY of a size, recording what is written. */
 function terminal(columns = 60, rows = 20) {
@@ -20,6 +20,21 @@ function terminal(columns = 60, rows = 20) {
     },
   });
   return out;
+}
+
+/** A terminal's stdin as Ink reads it: keys typed arrive as readable chunks. */
+function keyboard() {
+  const chunks: string[] = [];
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    setRawMode: () => stdin, setEncoding: () => stdin, ref: () => stdin, unref: () => stdin, resume: () => stdin, pause: () => stdin,
+    read: () => chunks.shift() ?? null,
+    type(text: string) {
+      chunks.push(text);
+      stdin.emit('readable');
+    },
+  });
+  return stdin;
 }
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
@@ -49,6 +64,22 @@ describe('Ink, as dctop patches it', () => {
     expect(row(stdout.writes)).toBe(row(fresh.writes));
     app.unmount();
     again.unmount();
+  });
+
+  it('draws the frame that follows a key at once, not when the render throttle next allows one', async () => {
+    const [stdout, stdin] = [terminal(), keyboard()];
+    function Keys() {
+      const [n, setN] = useState(0);
+      useInput(() => setN((k) => k + 1));
+      return <Text>{`keys ${n}`}</Text>;
+    }
+    const app = render(<Keys />, { stdout: stdout as never, stdin: stdin as never, patchConsole: false, maxFps: 0.5 }); // a frame per 2 s at most
+    await tick();
+    expect(plain(stdout.writes.join(''))).toContain('keys 0');
+    stdin.type('j');
+    await tick(200);
+    expect(plain(stdout.writes.join(''))).toContain('keys 1');
+    app.unmount();
   });
 
   it('a throttled value shows the first change at once, then the latest one at the end of the interval', async () => {
