@@ -14,6 +14,8 @@
 //    styled every row of every frame: a fifth of the monitor's CPU under churn).
 // 5. ink.js, components/App.js: the frame that follows a key is drawn at once, not at the end of the render throttle
 //    (1000/maxFps ms after the last frame): under a stream of changes, a third of the keys waited behind a frame.
+// 6. measure-text.js, wrap-text.js: their caches kept every distinct text ever laid out (each log line, each figure
+//    that changed, each name that came and went): the monitor's memory grew all the time it ran. They are bounded.
 export const INK_VERSION = '6.8.0';
 
 export const PATCHES = [
@@ -274,5 +276,50 @@ export const PATCHES = [
     what: 'output caches',
     from: '                const currentWidth = widestLine(text);\n',
     to: '                const currentWidth = output.caches.getWidestLine(text); // dctop: patched\n',
+  },
+  {
+    file: 'measure-text.js',
+    what: 'bounded text caches',
+    from: 'const cache = new Map();\n',
+    to: [
+      '// dctop: patched: bounded by the characters kept (a log line can be long), some hundred screens of distinct texts',
+      'const cache = new Map();',
+      'let cachedChars = 0;',
+      '',
+    ].join('\n'),
+  },
+  {
+    file: 'measure-text.js',
+    what: 'bounded text caches',
+    from: '    cache.set(text, dimensions);\n',
+    to: [
+      '    cachedChars += text.length; // dctop: patched',
+      '    if (cachedChars > 1000000) { cache.clear(); cachedChars = text.length; }',
+      '    cache.set(text, dimensions);',
+      '',
+    ].join('\n'),
+  },
+  {
+    file: 'wrap-text.js',
+    what: 'bounded text caches',
+    from: 'const cache = {};\n',
+    to: "const cache = new Map(); // dctop: patched: bounded, as measure-text.js's\nlet cachedChars = 0;\n",
+  },
+  {
+    file: 'wrap-text.js',
+    what: 'bounded text caches',
+    from: '    const cachedText = cache[cacheKey];\n',
+    to: '    const cachedText = cache.get(cacheKey); // dctop: patched\n',
+  },
+  {
+    file: 'wrap-text.js',
+    what: 'bounded text caches',
+    from: '    cache[cacheKey] = wrappedText;\n',
+    to: [
+      '    cachedChars += cacheKey.length + wrappedText.length; // dctop: patched',
+      '    if (cachedChars > 1000000) { cache.clear(); cachedChars = cacheKey.length + wrappedText.length; }',
+      '    cache.set(cacheKey, wrappedText);',
+      '',
+    ].join('\n'),
   },
 ];

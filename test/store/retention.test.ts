@@ -1,15 +1,11 @@
 // What the store keeps alive: a snapshot nobody holds is garbage once newer ones are made. (A getter on the
 // snapshot once shared build's closure context, with the previous snapshot in it: every snapshot kept all the
 // ones before it, and the monitor's memory grew by 9 MB/s under churn.)
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FleetStore } from '../../src/store/fleet-store.js';
 import { clientFor } from '../helpers/client.js';
+import { gc } from '../helpers/gc.js';
 import { eventually, startTestServer } from '../helpers/server.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

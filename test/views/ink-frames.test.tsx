@@ -5,17 +5,18 @@ import { EventEmitter } from 'node:events';
 import { useEffect, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { useThrottled } from '../../src/hooks/useThrottled.js';
+import { liveHeap } from '../helpers/gc.js';
 
 // Ink writes frames as they come only outside CI (it reads CI when it loads): these tests are about those frames.
 for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
 const { Box, render, Text, useInput } = await import('ink');
 
-/** A terminal's stdout as Ink sees it: a TTY of a size, recording what is written. */
-function terminal(columns = 60, rows = 20) {
+/** A terminal's stdout as Ink sees it: a TTY of a size, recording what is written (the last `keep` writes). */
+function terminal(columns = 60, rows = 20, keep = Infinity) {
   const out = Object.assign(new EventEmitter(), {
     isTTY: true, columns, rows, writes: [] as string[],
     write(chunk: string) {
-      out.writes.push(chunk);
+      if (out.writes.push(chunk) > keep) out.writes.shift();
       return true;
     },
   });
@@ -64,6 +65,34 @@ describe('Ink, as dctop patches it', () => {
     expect(row(stdout.writes)).toBe(row(fresh.writes));
     app.unmount();
     again.unmount();
+  });
+
+  it('keeps a bounded memory of the texts it laid out, however many different ones it showed', async () => {
+    // A log pane shows new lines all the time: 10,000 texts of 2,000 characters, wider than the terminal (truncated).
+    const stdout = terminal(60, 20, 10);
+    let show: (batch: number) => void = () => {};
+    function Log() {
+      const [batch, setBatch] = useState(0);
+      show = setBatch;
+      return <Box flexDirection="column">{Array.from({ length: 50 }, (_, i) => <Text key={i} wrap="truncate">{`${batch}:${i} `.padEnd(2000, 'x')}</Text>)}</Box>;
+    }
+    const app = render(<Log />, { stdout: stdout as never, patchConsole: false, maxFps: 1000 });
+    try {
+      const showBatches = async (from: number, to: number) => {
+        for (let batch = from; batch <= to; batch++) {
+          show(batch);
+          await tick(1);
+        }
+      };
+      await showBatches(1, 100); // 5,000 texts: whatever is bounded is full by now
+      const before = liveHeap();
+      await showBatches(101, 200);
+      expect(plain(stdout.writes.join(''))).toContain('200:0 ');
+      // Kept, the 5,000 texts since would be 24 MB more; bounded, none.
+      expect(liveHeap() - before).toBeLessThan(8 * 1024 * 1024);
+    } finally {
+      app.unmount();
+    }
   });
 
   it('draws the frame that follows a key at once, not when the render throttle next allows one', async () => {
