@@ -16,7 +16,13 @@
 //    (1000/maxFps ms after the last frame): under a stream of changes, a third of the keys waited behind a frame.
 // 6. measure-text.js, wrap-text.js: their caches kept every distinct text ever laid out (each log line, each figure
 //    that changed, each name that came and went): the monitor's memory grew all the time it ran. They are bounded.
+// 7. measure-text.js, output.js: text of one column a character (dctop's PLAIN in src/views/text.ts: ASCII, Latin-1,
+//    the screen's symbols) is measured by its length: string-width segments anything not ASCII into graphemes,
+//    some 28 µs a text, and every changed figure of every frame is measured.
 export const INK_VERSION = '6.8.0';
+
+/** The class of src/views/text.ts's PLAIN (a test checks that they are the same). */
+export const PLAIN_SOURCE = String.raw`^[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2190-\u21ff\u2500-\u25fc\u25ff]*$`;
 
 export const PATCHES = [
   {
@@ -321,5 +327,29 @@ export const PATCHES = [
       '    cache.set(cacheKey, wrappedText);',
       '',
     ].join('\n'),
+  },
+  {
+    file: 'measure-text.js',
+    what: 'one column a character',
+    from: '    const width = widestLine(text);\n',
+    to: `    const width = PLAIN.test(text) ? text.length : widestLine(text); // dctop: patched\n`,
+  },
+  {
+    file: 'measure-text.js',
+    what: 'one column a character',
+    from: "import widestLine from 'widest-line';\n",
+    to: `import widestLine from 'widest-line';\nconst PLAIN = /${PLAIN_SOURCE}/; // dctop: patched\n`,
+  },
+  {
+    file: 'output.js',
+    what: 'one column a character',
+    from: '            cached = stringWidth(text);\n',
+    to: '            cached = PLAIN.test(text) ? text.length : stringWidth(text); // dctop: patched\n',
+  },
+  {
+    file: 'output.js',
+    what: 'one column a character',
+    from: "import stringWidth from 'string-width';\n",
+    to: `import stringWidth from 'string-width';\nconst PLAIN = /${PLAIN_SOURCE}/; // dctop: patched\n`,
   },
 ];
