@@ -1,5 +1,6 @@
 // The header: where we are (mode, namespace, endpoint), how the connection is, counts by state, the event rate.
 import { Text } from 'ink';
+import { useMemo } from 'react';
 import { stateClass, type StateClass } from '../domain/index.js';
 import type { Snapshot } from '../hooks/useSnapshot.js';
 import type { MetricsSnapshot } from '../hooks/useMetrics.js';
@@ -35,7 +36,9 @@ export function Header({ snapshot, usage, mode, namespace, endpoint, width, now,
   const counted = throttled.complete === snapshot.complete ? throttled : snapshot;
   const counts: Record<StateClass, number> = { running: 0, transition: 0, stopped: 0, failed: 0, terminated: 0, unknown: 0 };
   for (const [state, n] of Object.entries(counted.containerStates)) counts[stateClass(state)] += n;
-  const fleet = fleetUsage(snapshot.objects.node.values(), usage.latest);
+  // Once per change of the nodes or of the readings, not every frame.
+  const nodes = snapshot.objects.node;
+  const fleet = useMemo(() => fleetUsage(nodes.values(), usage.latest), [nodes, usage.latest]);
   const color = h.level === 'ok' ? theme.state.running : h.level === 'warn' ? theme.fg.warning : theme.fg.error;
   const left = `dctop · ${mode} · ns ${namespace} · ${endpoint}`;
   const right = ` ${sanitize(h.text)} · ${sparkline(rate)} ${perSecond}/s`;
