@@ -19,10 +19,12 @@
 // 7. measure-text.js, output.js: text of one column a character (dctop's PLAIN in src/views/text.ts: ASCII, Latin-1,
 //    the screen's symbols) is measured by its length: string-width segments anything not ASCII into graphemes,
 //    some 28 µs a text, and every changed figure of every frame is measured.
+// 8. sanitize-ansi.js: a styled text (its colours are escape codes) was tokenized again on every frame to keep only
+//    its colours; the same texts come frame after frame: each is sanitized once (bounded as the caches of 6).
 export const INK_VERSION = '6.8.0';
 
 /** The class of src/views/text.ts's PLAIN (a test checks that they are the same). */
-export const PLAIN_SOURCE = String.raw`^[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2190-\u21ff\u2500-\u25fc\u25ff]*$`;
+export const PLAIN_SOURCE = String.raw`^[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2190-\u21ff\u2500-\u25fc\u25ff\u2699\u2718]*$`;
 
 export const PATCHES = [
   {
@@ -351,5 +353,35 @@ export const PATCHES = [
     what: 'one column a character',
     from: "import stringWidth from 'string-width';\n",
     to: `import stringWidth from 'string-width';\nconst PLAIN = /${PLAIN_SOURCE}/; // dctop: patched\n`,
+  },
+  {
+    file: 'sanitize-ansi.js',
+    what: 'sanitized once',
+    from: [
+      'const sanitizeAnsi = (text) => {',
+      '    if (!hasAnsiControlCharacters(text)) {',
+      '        return text;',
+      '    }',
+      "    let output = '';",
+    ].join('\n'),
+    to: [
+      '// dctop: patched: each styled text sanitized once, kept up to a million characters',
+      'const sanitized = new Map();',
+      'let sanitizedChars = 0;',
+      'const sanitizeAnsi = (text) => {',
+      '    if (!hasAnsiControlCharacters(text)) {',
+      '        return text;',
+      '    }',
+      '    let output = sanitized.get(text);',
+      '    if (output !== undefined) return output;',
+      '    output = sanitizeOnce(text);',
+      '    sanitizedChars += text.length;',
+      '    if (sanitizedChars > 1000000) { sanitized.clear(); sanitizedChars = text.length; }',
+      '    sanitized.set(text, output);',
+      '    return output;',
+      '};',
+      'const sanitizeOnce = (text) => {',
+      "    let output = '';",
+    ].join('\n'),
   },
 ];

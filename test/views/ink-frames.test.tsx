@@ -9,6 +9,7 @@ import { liveHeap } from '../helpers/gc.js';
 
 // Ink writes frames as they come only outside CI (it reads CI when it loads): these tests are about those frames.
 for (const name of Object.keys(process.env)) if (name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_')) delete process.env[name];
+process.env['FORCE_COLOR'] = '1'; // and in colour, whatever runs the tests (chalk reads it when it loads)
 const { Box, render, Text, useInput } = await import('ink');
 
 /** A terminal's stdout as Ink sees it: a TTY of a size, recording what is written (the last `keep` writes). */
@@ -68,13 +69,13 @@ describe('Ink, as dctop patches it', () => {
   });
 
   it('keeps a bounded memory of the texts it laid out, however many different ones it showed', async () => {
-    // A log pane shows new lines all the time: 10,000 texts of 2,000 characters, wider than the terminal (truncated).
+    // A log pane shows new lines all the time: 10,000 styled texts of 2,000 characters, wider than the terminal (cut).
     const stdout = terminal(60, 20, 10);
     let show: (batch: number) => void = () => {};
     function Log() {
       const [batch, setBatch] = useState(0);
       show = setBatch;
-      return <Box flexDirection="column">{Array.from({ length: 50 }, (_, i) => <Text key={i} wrap="truncate">{`${batch}:${i} `.padEnd(2000, 'x')}</Text>)}</Box>;
+      return <Box flexDirection="column">{Array.from({ length: 50 }, (_, i) => <Text key={i} wrap="truncate"><Text color="green">{`${batch}:${i} `.padEnd(2000, 'x')}</Text></Text>)}</Box>;
     }
     const app = render(<Log />, { stdout: stdout as never, patchConsole: false, maxFps: 1000 });
     try {
