@@ -211,7 +211,8 @@ async function main(): Promise<void> {
     target(`monitor RSS after ${process.argv[3] ?? 30} min, 4 log panes`, Math.max(...soak.metrics.rssLog), 'MiB', 250);
   }
   // Only when asked: it needs the engines of scripts/docker-env.sh (up, plain, multinode 2) and makes 1,300 containers.
-  if (part === 'docker') rows.push(...(await dockerLoads()));
+  // `docker metrics`: only the cost of live metrics (it needs only the main engine).
+  if (part === 'docker') rows.push(...(await dockerLoads(process.argv[3] === 'metrics' ? ['metrics'] : undefined)));
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`dctop serve benchmarks (${SECONDS} s per load, Node ${process.version}, loopback)`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

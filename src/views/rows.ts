@@ -175,7 +175,7 @@ function derive(snapshot: Snapshot, view: Crumb['view'], allTerminated: boolean)
   for (const object of (snapshot.objects[view as 'container'] as ReadonlyMap<string, WireObject>).values()) {
     if (!shownAt(snapshot, object, allTerminated, snapshot.at)) continue;
     append(d, object);
-    if (!allTerminated && object['state'] === 'Terminated') d.terminated.set(object.resource_uri, snapshot.terminatedAt.get(object.resource_uri));
+    noteTerminated(d, snapshot, object, allTerminated);
   }
   return d;
 }
@@ -184,6 +184,13 @@ function append(d: Derived, object: WireObject): void {
   d.numberOf.set(object.resource_uri, d.next);
   d.numbers.push(d.next++);
   d.rows.push(rowOf(object));
+}
+
+/** A shown Terminated object is kept with when it was terminated (its row leaves when its time is up). */
+function noteTerminated(d: Derived, snapshot: Snapshot, object: WireObject, allTerminated: boolean): void {
+  const uri = object.resource_uri;
+  if (!allTerminated && object['state'] === 'Terminated') d.terminated.set(uri, snapshot.terminatedAt.get(uri));
+  else d.terminated.delete(uri);
 }
 
 /** The previous rows, changed where objects changed, new objects after them (where the store's order has them). */
@@ -203,13 +210,13 @@ function advance(d: Derived, snapshot: Snapshot, view: Crumb['view'], allTermina
     const object = map.get(uri);
     const place = placeOf(d, uri);
     if (!object || !shownAt(snapshot, object, allTerminated, now)) {
-      if (place !== undefined) drop(place, uri); // gone, or no longer shown (or another kind's URI: neither here nor there)
+      // Gone, or no longer shown (or another kind's URI: neither here nor there).
+      if (place !== undefined) drop(place, uri);
       continue;
     }
     if (place !== undefined) rows[place] = rowOf(object);
     else append(d, object);
-    if (!allTerminated && object['state'] === 'Terminated') d.terminated.set(uri, snapshot.terminatedAt.get(uri));
-    else d.terminated.delete(uri);
+    noteTerminated(d, snapshot, object, allTerminated);
   }
   for (const [uri, terminatedAt] of d.terminated) {
     if (now - (terminatedAt ?? now) >= RECENTLY_TERMINATED_MS) drop(placeOf(d, uri)!, uri);
