@@ -62,7 +62,7 @@ describe('usage in the monitor', () => {
 });
 
 describe('the MetricsStore', () => {
-  it('keeps a bounded history per object, and stops asking when nothing is wanted', async () => {
+  it('keeps a bounded history per object, forgets those no longer read, and stops asking when nothing is wanted', async () => {
     const t = await startTestServer({ fleet: 'demo' });
     const client = await clientFor(t);
     const metrics = new MetricsStore(client, { interval: 1, historyMs: 3000 });
@@ -75,6 +75,11 @@ describe('the MetricsStore', () => {
       expect(values).toHaveLength(3); // 3 s of readings a second apart: the oldest went
       expect(at).toEqual([...at].sort((a, b) => a - b));
       expect(values.every((v) => v >= 0)).toBe(true);
+      // Another object from now on: the first one's history goes once it is older than a history lasts.
+      const other = t.backend.list('container', 'alice').find((c) => c['state'] === 'Running' && c.resource_uri !== uri)!;
+      metrics.want([other.resource_uri]);
+      await eventually(() => metrics.history(uri, 'cpu_percent').values.length === 0, 8000, 'the first history forgotten');
+      expect(metrics.history(other.resource_uri, 'cpu_percent').values.length).toBeGreaterThan(0);
       metrics.want([]);
       await tick(300);
       const version = metrics.getSnapshot().version;
