@@ -73,9 +73,9 @@ export function columnsOf(text: string): number {
 
 /**
  * One column a character, as string-width counts them, and nothing to sanitize: printable ASCII and Latin-1, the
- * punctuation, arrows, box drawing and shapes of the screen (· … ● ▶ ◼ ▁▂▃, ⚙ and ✘). The fast path, most text: string-width
- * takes 60 times longer over anything not ASCII. Everything else is measured as Ink does. Ink's patched
- * measure-text.js and output.js use the same class (scripts/ink-patches.mjs).
+ * punctuation, arrows, box drawing and shapes of the screen (· … ● ▶ ◼ ▁▂▃, ⚙ and ✘). The fast path, most text:
+ * string-width takes 60 times longer over anything not ASCII. Everything else is measured as Ink does. Ink's
+ * patched measure-text.js and output.js use the same class (scripts/ink-patches.mjs).
  */
 export const PLAIN = /^[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2190-\u21ff\u2500-\u25fc\u25ff\u2699\u2718]*$/;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
