@@ -26,6 +26,15 @@ export const INK_VERSION = '6.8.0';
 /** The class of src/views/text.ts's PLAIN (a test checks that they are the same). */
 export const PLAIN_SOURCE = String.raw`^[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2190-\u21ff\u2500-\u25fc\u25ff\u2699\u2718]*$`;
 
+/** Ink's caches of texts are bounded by the characters they keep (a log line can be long): some hundred screens. */
+const TEXT_CACHE_CHARS = 1_000_000;
+/** The lines that put `value` under `key` in `cache`, emptied first once its `counter` of characters is past the bound. */
+const keepBounded = (cache, counter, key, value, chars) => [
+  `    ${counter} += ${chars}; // dctop: patched: bounded`,
+  `    if (${counter} > ${TEXT_CACHE_CHARS}) { ${cache}.clear(); ${counter} = ${chars}; }`,
+  `    ${cache}.set(${key}, ${value});`,
+];
+
 export const PATCHES = [
   {
     file: 'log-update.js',
@@ -290,7 +299,7 @@ export const PATCHES = [
     what: 'bounded text caches',
     from: 'const cache = new Map();\n',
     to: [
-      '// dctop: patched: bounded by the characters kept (a log line can be long), some hundred screens of distinct texts',
+      '// dctop: patched: bounded by the characters kept',
       'const cache = new Map();',
       'let cachedChars = 0;',
       '',
@@ -300,12 +309,7 @@ export const PATCHES = [
     file: 'measure-text.js',
     what: 'bounded text caches',
     from: '    cache.set(text, dimensions);\n',
-    to: [
-      '    cachedChars += text.length; // dctop: patched',
-      '    if (cachedChars > 1000000) { cache.clear(); cachedChars = text.length; }',
-      '    cache.set(text, dimensions);',
-      '',
-    ].join('\n'),
+    to: [...keepBounded('cache', 'cachedChars', 'text', 'dimensions', 'text.length'), ''].join('\n'),
   },
   {
     file: 'wrap-text.js',
@@ -323,12 +327,7 @@ export const PATCHES = [
     file: 'wrap-text.js',
     what: 'bounded text caches',
     from: '    cache[cacheKey] = wrappedText;\n',
-    to: [
-      '    cachedChars += cacheKey.length + wrappedText.length; // dctop: patched',
-      '    if (cachedChars > 1000000) { cache.clear(); cachedChars = cacheKey.length + wrappedText.length; }',
-      '    cache.set(cacheKey, wrappedText);',
-      '',
-    ].join('\n'),
+    to: [...keepBounded('cache', 'cachedChars', 'cacheKey', 'wrappedText', '(cacheKey.length + wrappedText.length)'), ''].join('\n'),
   },
   {
     file: 'measure-text.js',
@@ -365,7 +364,7 @@ export const PATCHES = [
       "    let output = '';",
     ].join('\n'),
     to: [
-      '// dctop: patched: each styled text sanitized once, kept up to a million characters',
+      '// dctop: patched: each styled text sanitized once (bounded by the characters kept)',
       'const sanitized = new Map();',
       'let sanitizedChars = 0;',
       'const sanitizeAnsi = (text) => {',
@@ -375,9 +374,7 @@ export const PATCHES = [
       '    let output = sanitized.get(text);',
       '    if (output !== undefined) return output;',
       '    output = sanitizeOnce(text);',
-      '    sanitizedChars += text.length;',
-      '    if (sanitizedChars > 1000000) { sanitized.clear(); sanitizedChars = text.length; }',
-      '    sanitized.set(text, output);',
+      ...keepBounded('sanitized', 'sanitizedChars', 'text', 'output', 'text.length'),
       '    return output;',
       '};',
       'const sanitizeOnce = (text) => {',
