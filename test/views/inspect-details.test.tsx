@@ -18,8 +18,18 @@ describe('inspect of a summary', () => {
     await eventually(() => expect(frame()).toMatch(/containers \(\d+\)/));
     const first = [...fleet.store.getSnapshot().objects.container.values()][0]!;
     expect(first.container_envvars).toBeUndefined();
+    // The search below is typed once the whole object has come (typed before, it searches the summary).
+    let fetched = 0;
+    const fetch = fleet.client.fetch.bind(fleet.client);
+    fleet.client.fetch = (async (uri: string) => {
+      const object = await fetch(uri);
+      if (uri === first.resource_uri) fetched++;
+      return object;
+    }) as typeof fleet.client.fetch;
     r.stdin.write('i');
     await eventually(() => expect(frame()).toMatch(/^ inspect/m));
+    await eventually(() => fetched > 0, 5000, 'the whole object fetched');
+    await tick();
     r.stdin.write('/');
     await tick();
     r.stdin.write('"container_envvars"');
